@@ -3,12 +3,13 @@
 // Google's WebP container specification (RIFF, VP8/VP8L/VP8X) and the
 // BITMAPFILEHEADER/BITMAPINFOHEADER layouts.
 
+#include "orchard/image/image_header_internal.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
 #include "orchard/core/check.h"
-#include "orchard/image/image_header_internal.h"
 
 namespace orchard::image::internal {
 namespace {

@@ -1,6 +1,7 @@
+#include "orchard/image/image_header_internal.h"
+
 #include <gtest/gtest.h>
 
-#include "orchard/image/image_header_internal.h"
 #include "test_images.h"
 
 namespace orchard::image::internal {
