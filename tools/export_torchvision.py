@@ -253,10 +253,13 @@ def main(argv):
     if args.pretrained:
         mode, source = "pretrained", f"torchvision {args.arch} {ARCHS[args.arch][2]}.DEFAULT"
     elif args.weights:
-        mode, source = "file", f"torchvision {args.arch}, state_dict {os.path.basename(args.weights)}"
+        mode = "file"
+        source = f"torchvision {args.arch}, state_dict {os.path.basename(args.weights)}"
     else:
-        mode, source = "random", f"torchvision {args.arch}, RANDOM weights (seed {args.seed}), tests only"
-    source += f"; exported by tools/export_torchvision.py (torch {torch.__version__}, opset {OPSET})"
+        mode = "random"
+        source = f"torchvision {args.arch}, RANDOM weights (seed {args.seed}), tests only"
+    source += (f"; exported by tools/export_torchvision.py "
+               f"(torch {torch.__version__}, opset {OPSET})")
 
     os.makedirs(args.out, exist_ok=True)
     onnx_file = name + ".onnx"

@@ -74,7 +74,8 @@ def main():
         scale = max(1.0, float(np.abs(reference).max()))
         diff = float(np.abs(ours - reference).max())
         # Vanishing features would make any comparison pass: insist on signal.
-        signal = float(np.abs(reference).max()) > 1e-2 and (n == 1 or float(np.ptp(reference, 0).max()) > 1e-3)
+        signal = float(np.abs(reference).max()) > 1e-2 and (
+            n == 1 or float(np.ptp(reference, 0).max()) > 1e-3)
         ok = ours.shape == (n, feature_dim) and diff <= RELATIVE_TOLERANCE * scale and signal
         print(f"{args.arch} n={n}: shape {ours.shape}, max|diff| {diff:.3g}, "
               f"max|feature| {float(np.abs(reference).max()):.3g} {'ok' if ok else 'FAIL'}")

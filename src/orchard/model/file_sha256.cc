@@ -35,8 +35,9 @@ std::string FileSha256(const std::string& path) {
     file.read(block.data(), static_cast<std::streamsize>(block.size()));
     const auto got = file.gcount();
     if (got > 0) {
-      ORCHARD_CHECK(EVP_DigestUpdate(context.get(), block.data(), static_cast<std::size_t>(got)) == 1,
-                    "EVP_DigestUpdate failed");
+      ORCHARD_CHECK(
+          EVP_DigestUpdate(context.get(), block.data(), static_cast<std::size_t>(got)) == 1,
+          "EVP_DigestUpdate failed");
     }
   }
   if (file.bad()) throw IoError(path + ": read failed");

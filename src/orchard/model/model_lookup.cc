@@ -112,7 +112,8 @@ ResolvedModel ResolveModel(const std::string& name_or_path, const std::string& s
                        " is an ONNX file: also pass --model-spec FILE.json to describe it");
     }
     ResolvedModel model{LoadModelSpec(spec_path), name_or_path};
-    if (!IsRegularFile(name_or_path)) throw NotFoundError("model file " + name_or_path + ": no such file");
+    if (!IsRegularFile(name_or_path))
+      throw NotFoundError("model file " + name_or_path + ": no such file");
     VerifySha256(model.spec, model.onnx_path);
     return model;
   }

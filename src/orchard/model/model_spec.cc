@@ -18,17 +18,18 @@ namespace {
 
 using Json = nlohmann::json;
 
-// Upper bounds only catch nonsense (a pixel count typed into feature_dim); real models are far below.
+// Upper bounds only catch nonsense (a pixel count typed into feature_dim); real models are far
+// below them.
 constexpr int kMaxInputSide = 16384;
 constexpr int kMaxFeatureDim = 1 << 20;
 constexpr int kMaxFixedBatch = 4096;
 
 const std::set<std::string, std::less<>>& KnownKeys() {
   static const std::set<std::string, std::less<>> keys = {
-      "name",          "onnx_file",      "sha256",      "source",       "license",
-      "input_name",    "feature_output", "input_width", "input_height", "dynamic_size",
-      "channel_order", "scale",          "mean",        "std",          "feature_dim",
-      "fixed_batch"};
+      "name",         "onnx_file",    "sha256",         "source",
+      "license",      "input_name",   "feature_output", "input_width",
+      "input_height", "dynamic_size", "channel_order",  "scale",
+      "mean",         "std",          "feature_dim",    "fixed_batch"};
   return keys;
 }
 
@@ -54,14 +55,12 @@ void ReadString(const Json& object, std::string_view key, bool required, std::st
   out = value->get<std::string>();
 }
 
-void ReadNonEmptyString(const Json& object, std::string_view key, bool required,
-                        std::string& out) {
+void ReadNonEmptyString(const Json& object, std::string_view key, bool required, std::string& out) {
   ReadString(object, key, required, out);
   if (out.empty()) Fail(key, "must not be empty");
 }
 
-void ReadInt(const Json& object, std::string_view key, bool required, int min, int max,
-             int& out) {
+void ReadInt(const Json& object, std::string_view key, bool required, int min, int max, int& out) {
   const Json* value = Find(object, key, required);
   if (value == nullptr) return;
   if (!value->is_number_integer()) Fail(key, "must be an integer");
@@ -114,8 +113,9 @@ void ReadSha256(const Json& object, std::string& out) {
   if (value == nullptr || value->is_null()) return;
   if (!value->is_string()) Fail("sha256", "must be a string or null");
   std::string digest = value->get<std::string>();
-  std::transform(digest.begin(), digest.end(), digest.begin(),
-                 [](char c) { return (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c; });
+  std::transform(digest.begin(), digest.end(), digest.begin(), [](char c) {
+    return (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c;
+  });
   const bool hex = std::all_of(digest.begin(), digest.end(), [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   });

@@ -20,13 +20,13 @@ struct ModelSpec {
   std::string feature_output = "features";  // ONNX output, float32 [N, feature_dim]
   int input_width = 224;                    // the size the model was trained at
   int input_height = 224;
-  bool dynamic_size = true;                 // the graph also accepts other spatial sizes (GAP)
-  std::string channel_order = "RGB";        // "RGB" or "BGR": channel 0 of the input tensor
-  float scale = 1.0f / 255.0f;              // pixel value (0..255) * scale, then (x - mean) / std
+  bool dynamic_size = true;           // the graph also accepts other spatial sizes (GAP)
+  std::string channel_order = "RGB";  // "RGB" or "BGR": channel 0 of the input tensor
+  float scale = 1.0f / 255.0f;        // pixel value (0..255) * scale, then (x - mean) / std
   std::array<float, 3> mean = {0.0f, 0.0f, 0.0f};  // per channel, in channel_order
   std::array<float, 3> std = {1.0f, 1.0f, 1.0f};   // per channel, > 0
-  int feature_dim = 0;                      // > 0
-  int fixed_batch = 0;                      // 0: any batch size; B: the graph runs exactly B images
+  int feature_dim = 0;                             // > 0
+  int fixed_batch = 0;  // 0: any batch size; B: the graph runs exactly B images
 };
 
 // Parses one spec from JSON text. Required keys: name, onnx_file, feature_dim, input_width,

@@ -22,6 +22,7 @@ struct BackendOptions {
 // group padded with zeros; the padding never reaches the caller.
 // Throws DataError if the file is not a usable ONNX model for this spec (the message names the
 // model, the file and OpenCV's reason). The result is NOT thread-safe: one per worker.
-std::unique_ptr<Backend> OpenCvDnnBackend(const ResolvedModel& model, const BackendOptions& options);
+std::unique_ptr<Backend> OpenCvDnnBackend(const ResolvedModel& model,
+                                          const BackendOptions& options);
 
 }  // namespace orchard::model

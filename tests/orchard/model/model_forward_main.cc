@@ -13,7 +13,8 @@
 
 int main(int argc, char** argv) {
   if (argc != 8) {
-    std::cerr << "usage: model_forward SPEC.json MODEL.onnx N HEIGHT WIDTH IMAGES.f32 FEATURES.f32\n";
+    std::cerr
+        << "usage: model_forward SPEC.json MODEL.onnx N HEIGHT WIDTH IMAGES.f32 FEATURES.f32\n";
     return 2;
   }
   try {

@@ -43,7 +43,8 @@ TEST(DefaultModelCacheDirTest, PrefersAnAbsoluteXdgCacheHome) {
 
 TEST_F(ModelLookupTest, SearchesModelDirThenEnvThenCache) {
   root_.File("cache/resnet50.onnx", "c");
-  EXPECT_EQ(ResolveModel("resnet50", "", Options()).onnx_path, root_.path() + "/cache/resnet50.onnx");
+  EXPECT_EQ(ResolveModel("resnet50", "", Options()).onnx_path,
+            root_.path() + "/cache/resnet50.onnx");
   root_.File("env/resnet50.onnx", "e");
   EXPECT_EQ(ResolveModel("resnet50", "", Options()).onnx_path, root_.path() + "/env/resnet50.onnx");
   root_.File("flag/resnet50.onnx", "f");
@@ -107,7 +108,8 @@ TEST_F(ModelLookupTest, BuiltinSha256IsVerified) {
 }
 
 TEST_F(ModelLookupTest, SpecFileWithMatchingSha256Resolves) {
-  const std::string spec = root_.File("specs/tiny.json", TinySpec(std::string("\"") + kAbcSha256 + "\""));
+  const std::string spec =
+      root_.File("specs/tiny.json", TinySpec(std::string("\"") + kAbcSha256 + "\""));
   root_.File("env/tiny.onnx", "abc");
   const ResolvedModel model = ResolveModel("tiny", spec, Options());
   EXPECT_EQ(model.onnx_path, root_.path() + "/env/tiny.onnx");
@@ -115,15 +117,19 @@ TEST_F(ModelLookupTest, SpecFileWithMatchingSha256Resolves) {
 }
 
 TEST_F(ModelLookupTest, Sha256MismatchNamesExpectedAndActual) {
-  const std::string spec = root_.File("specs/tiny.json", TinySpec(std::string("\"") + kAbcSha256 + "\""));
+  const std::string spec =
+      root_.File("specs/tiny.json", TinySpec(std::string("\"") + kAbcSha256 + "\""));
   root_.File("env/tiny.onnx", "abd");  // one byte flipped
   try {
     ResolveModel("tiny", spec, Options());
     FAIL() << "expected DataError";
   } catch (const DataError& e) {
-    EXPECT_THAT(e.what(), AllOf(HasSubstr(std::string("expects ") + kAbcSha256),
-                                HasSubstr("has SHA-256 a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9"),
-                                HasSubstr(root_.path() + "/env/tiny.onnx")));
+    EXPECT_THAT(
+        e.what(),
+        AllOf(HasSubstr(std::string("expects ") + kAbcSha256),
+              HasSubstr(
+                  "has SHA-256 a52d159f262b2c6ddb724a61840befc36eb30c88877a4030b65cbe86298449c9"),
+              HasSubstr(root_.path() + "/env/tiny.onnx")));
   }
 }
 
@@ -140,7 +146,8 @@ TEST_F(ModelLookupTest, NameThatDiffersFromSpecFileIsAUsageError) {
 }
 
 TEST_F(ModelLookupTest, OnnxPathWithSpecIsUsedDirectly) {
-  const std::string spec = root_.File("specs/tiny.json", TinySpec(std::string("\"") + kAbcSha256 + "\""));
+  const std::string spec =
+      root_.File("specs/tiny.json", TinySpec(std::string("\"") + kAbcSha256 + "\""));
   const std::string onnx = root_.File("elsewhere/my.onnx", "abc");
   const ResolvedModel model = ResolveModel(onnx, spec, Options());
   EXPECT_EQ(model.onnx_path, onnx);
@@ -148,7 +155,8 @@ TEST_F(ModelLookupTest, OnnxPathWithSpecIsUsedDirectly) {
 }
 
 TEST_F(ModelLookupTest, OnnxPathIsStillVerified) {
-  const std::string spec = root_.File("specs/tiny.json", TinySpec(std::string("\"") + kAbcSha256 + "\""));
+  const std::string spec =
+      root_.File("specs/tiny.json", TinySpec(std::string("\"") + kAbcSha256 + "\""));
   const std::string onnx = root_.File("elsewhere/my.onnx", "xyz");
   EXPECT_THROW(ResolveModel(onnx, spec, Options()), DataError);
 }
@@ -176,10 +184,9 @@ TEST_F(ModelLookupTest, ListModelsShowsWhereEachBuiltinIsFound) {
   ASSERT_EQ(listings.size(), 4u);
   EXPECT_EQ(listings[0].spec.name, "efficientnet_b0");
   EXPECT_EQ(listings[0].found_at, "");
-  EXPECT_THAT(listings[0].searched,
-              ElementsAre(root_.path() + "/flag/efficientnet_b0.onnx",
-                          root_.path() + "/env/efficientnet_b0.onnx",
-                          root_.path() + "/cache/efficientnet_b0.onnx"));
+  EXPECT_THAT(listings[0].searched, ElementsAre(root_.path() + "/flag/efficientnet_b0.onnx",
+                                                root_.path() + "/env/efficientnet_b0.onnx",
+                                                root_.path() + "/cache/efficientnet_b0.onnx"));
   EXPECT_EQ(listings[2].spec.name, "resnet50");
   EXPECT_EQ(listings[2].found_at, root_.path() + "/env/resnet50.onnx");
   EXPECT_EQ(listings[3].spec.name, "vgg16");

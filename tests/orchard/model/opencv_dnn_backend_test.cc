@@ -105,10 +105,11 @@ TEST(OpenCvDnnBackendTest, FixedBatchSpecPadsAShortLastGroup) {
   auto fixed = OpenCvDnnBackend(model, BackendOptions{});
   const std::vector<float> images = Images(5, 224, 224, 5);
   ExpectAllNear(Features(*fixed, images, 5, 224, 224), Features(*dynamic, images, 5, 224, 224));
-  ExpectAllNear(Features(*fixed, std::vector<float>(images.begin(), images.begin() + 3 * 224 * 224), 1,
-                    224, 224),
-                Features(*dynamic, std::vector<float>(images.begin(), images.begin() + 3 * 224 * 224),
-                    1, 224, 224));
+  ExpectAllNear(
+      Features(*fixed, std::vector<float>(images.begin(), images.begin() + 3 * 224 * 224), 1, 224,
+               224),
+      Features(*dynamic, std::vector<float>(images.begin(), images.begin() + 3 * 224 * 224), 1, 224,
+               224));
 }
 
 TEST(OpenCvDnnBackendTest, ZeroImagesDoNothing) {

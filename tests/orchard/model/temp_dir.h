@@ -12,7 +12,8 @@ namespace orchard::model::test_util {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "orchard_model_XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "orchard_model_XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) std::abort();
     path_ = pattern;
   }
