@@ -23,8 +23,7 @@ void ValidateOptions(const PcaOptions& options) {
   const bool by_count = options.components > 0;
   const bool by_variance = options.variance > 0.0;
   if (options.components < 0) {
-    throw UsageError("PCA components must be positive, got " +
-                     std::to_string(options.components));
+    throw UsageError("PCA components must be positive, got " + std::to_string(options.components));
   }
   if (!(options.variance >= 0.0)) {  // also rejects NaN
     throw UsageError("PCA variance fraction must be in (0, 1], got " +
@@ -45,7 +44,8 @@ void ValidateOptions(const PcaOptions& options) {
 // leaves a variance of ~1e-34 instead of 0; this treats it as constant.
 bool IsConstantFeature(double variance, double mean, double count) {
   constexpr double kEps = std::numeric_limits<double>::epsilon();
-  const double upper_bound = count * kEps * variance + (count * mean * kEps) * (count * mean * kEps);
+  const double upper_bound =
+      count * kEps * variance + (count * mean * kEps) * (count * mean * kEps);
   return variance <= upper_bound;
 }
 
@@ -182,7 +182,8 @@ void Transform(const PcaModel& model, std::span<const float> rows, std::int64_t 
       weights[comp_idx * d + idx] = model.components[comp_idx * d + idx] / model.scale[idx];
     }
   }
-  const std::size_t block_capacity = static_cast<std::size_t>(std::min(num_rows, kTransformBlockRows));
+  const std::size_t block_capacity =
+      static_cast<std::size_t>(std::min(num_rows, kTransformBlockRows));
   std::vector<double> centered(block_capacity * d);
   std::vector<double> projected(block_capacity * k);
   for (std::size_t first = 0; first < n; first += block_capacity) {

@@ -28,7 +28,8 @@ struct PcaOptions {
 // Thread-safe (no shared state); runs on the BLAS/LAPACK thread pool.
 PcaModel FitPca(const Moments& moments, const PcaOptions& options);
 
-// Standardises and projects rows: out[r][j] = Σ_i components[j][i] · (x[r][i] − mean[i]) / scale[i].
+// Standardises and projects rows:
+//   out[r][j] = Σ_i components[j][i] · (x[r][i] − mean[i]) / scale[i]
 // rows: float32 row-major, size num_rows × model.input_dim.
 // out:  caller-allocated, row-major, size num_rows × model.k.
 // Computed in fp64 and rounded once to float32, so each output is within about

@@ -72,7 +72,9 @@ std::string OptionalString(const Json& object, const char* key) {
 }  // namespace
 
 std::string FindPcaModelProblem(const PcaModel& model) {
-  if (model.input_dim <= 0) return "input_dim must be positive, got " + std::to_string(model.input_dim);
+  if (model.input_dim <= 0) {
+    return "input_dim must be positive, got " + std::to_string(model.input_dim);
+  }
   if (model.k <= 0 || model.k > model.input_dim) {
     return "k must be in 1..input_dim (" + std::to_string(model.input_dim) + "), got " +
            std::to_string(model.k);
@@ -167,16 +169,16 @@ PcaModel PcaModelFromJson(std::string_view text) {
   const Json& components = Field(json, "components");
   if (!components.is_array()) Malformed("\"components\" is not an array");
   if (components.size() != static_cast<std::size_t>(k)) {
-    Malformed("\"components\" has " + std::to_string(components.size()) + " rows, expected k = " +
-              std::to_string(k));
+    Malformed("\"components\" has " + std::to_string(components.size()) +
+              " rows, expected k = " + std::to_string(k));
   }
   model.components.reserve(static_cast<std::size_t>(k * input_dim));
   for (std::size_t comp_idx = 0; comp_idx < components.size(); ++comp_idx) {
     const std::string name = "components[" + std::to_string(comp_idx) + "]";
     const std::vector<double> row = NumberArray(components[comp_idx], name);
     if (row.size() != static_cast<std::size_t>(input_dim)) {
-      Malformed(name + " has " + std::to_string(row.size()) + " values, expected input_dim = " +
-                std::to_string(input_dim));
+      Malformed(name + " has " + std::to_string(row.size()) +
+                " values, expected input_dim = " + std::to_string(input_dim));
     }
     model.components.insert(model.components.end(), row.begin(), row.end());
   }

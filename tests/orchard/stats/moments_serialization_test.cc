@@ -30,7 +30,8 @@ std::uint32_t ReferenceCrc32(const std::byte* data, std::size_t size) {
 
 void RewriteChecksum(std::vector<std::byte>& bytes) {
   const std::uint32_t crc = ReferenceCrc32(bytes.data(), bytes.size() - 4);
-  for (int idx = 0; idx < 4; ++idx) bytes[bytes.size() - 4 + idx] = std::byte((crc >> (8 * idx)) & 0xFF);
+  for (int idx = 0; idx < 4; ++idx)
+    bytes[bytes.size() - 4 + idx] = std::byte((crc >> (8 * idx)) & 0xFF);
 }
 
 Moments SampleMoments() {

@@ -144,7 +144,8 @@ TEST(MomentsTest, ComomentIsExactlySymmetric) {
   first.Merge(second);
   for (int row_idx = 0; row_idx < kDim; ++row_idx) {
     for (int col_idx = 0; col_idx < kDim; ++col_idx) {
-      EXPECT_EQ(first.comoment()[row_idx * kDim + col_idx], first.comoment()[col_idx * kDim + row_idx]);
+      EXPECT_EQ(first.comoment()[row_idx * kDim + col_idx],
+                first.comoment()[col_idx * kDim + row_idx]);
     }
   }
 }
@@ -166,7 +167,8 @@ TEST(MomentsTest, NonFiniteValueIsDataErrorAndLeavesStateUnchanged) {
       moments.Add(rows, 2);
       FAIL() << "expected DataError";
     } catch (const DataError& error) {
-      EXPECT_NE(std::string(error.what()).find("row 1, column 1"), std::string::npos) << error.what();
+      EXPECT_NE(std::string(error.what()).find("row 1, column 1"), std::string::npos)
+          << error.what();
     }
     EXPECT_EQ(moments.count(), 2);
     EXPECT_DOUBLE_EQ(moments.mean()[1], 3.5);

@@ -75,7 +75,8 @@ TEST(PcaTest, RecoversAKnownCorrelationMatrix) {
     EXPECT_NEAR(model.explained_variance_ratio[comp], expected[comp] / kKnownDim, kTolerance);
   }
   for (int feature = 0; feature < kKnownDim; ++feature) {
-    EXPECT_NEAR(model.mean[feature], kShift[feature], kTolerance * (1.0 + std::abs(kShift[feature])));
+    EXPECT_NEAR(model.mean[feature], kShift[feature],
+                kTolerance * (1.0 + std::abs(kShift[feature])));
     EXPECT_NEAR(model.scale[feature], kStretch[feature], kTolerance * kStretch[feature]);
   }
   // Component for 1 + ρ is (1, 1)/√2 on its block, for 1 − ρ it is (1, −1)/√2
@@ -104,7 +105,8 @@ TEST(PcaTest, SpectrumIsSortedNonNegativeAndSumsToOne) {
   for (int idx = 0; idx < kDim; ++idx) {
     EXPECT_GE(model.explained_variance_ratio_all[idx], 0.0);
     if (idx > 0) {
-      EXPECT_LE(model.explained_variance_ratio_all[idx], model.explained_variance_ratio_all[idx - 1]);
+      EXPECT_LE(model.explained_variance_ratio_all[idx],
+                model.explained_variance_ratio_all[idx - 1]);
     }
   }
   const double total = std::accumulate(model.explained_variance_ratio_all.begin(),
@@ -120,11 +122,12 @@ TEST(PcaTest, ComponentsAreOrthonormalWithPositiveLargestEntry) {
   for (int comp = 0; comp < model.k; ++comp) {
     const double* vector = &model.components[comp * kDim];
     for (int other = 0; other <= comp; ++other) {
-      EXPECT_NEAR(Dot(vector, &model.components[other * kDim], kDim), comp == other ? 1.0 : 0.0, 1e-12);
+      EXPECT_NEAR(Dot(vector, &model.components[other * kDim], kDim), comp == other ? 1.0 : 0.0,
+                  1e-12);
     }
-    const double* largest = std::max_element(vector, vector + kDim, [](double first, double second) {
-      return std::abs(first) < std::abs(second);
-    });
+    const double* largest = std::max_element(
+        vector, vector + kDim,
+        [](double first, double second) { return std::abs(first) < std::abs(second); });
     EXPECT_GT(*largest, 0.0) << "component " << comp;
   }
 }
@@ -229,7 +232,8 @@ TEST(PcaTest, TransformChecksSizesAndModel) {
   PcaModel model = FitPca(Accumulate(rows, 3), {.components = 2});
   std::vector<float> out(2 * 2);
   EXPECT_THROW(Transform(model, std::span(rows).first(5), 2, out), InternalError);
-  EXPECT_THROW(Transform(model, std::span(rows).first(6), 2, std::span(out).first(3)), InternalError);
+  EXPECT_THROW(Transform(model, std::span(rows).first(6), 2, std::span(out).first(3)),
+               InternalError);
   Transform(model, {}, 0, {});  // no rows: nothing to do
   model.scale.pop_back();
   EXPECT_THROW(Transform(model, std::span(rows).first(6), 2, out), InternalError);

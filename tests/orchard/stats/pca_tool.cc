@@ -13,10 +13,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <span>
 #include <exception>
 #include <fstream>
 #include <iterator>
+#include <span>
 #include <string>
 #include <vector>
 
