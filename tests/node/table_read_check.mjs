@@ -99,8 +99,8 @@ function expectedMinMax(type, values, begin, end) {
     flat.sort(Buffer.compare);  // byte-wise unsigned order
     return { min: flat[0].toString('utf8'), max: flat[flat.length - 1].toString('utf8') };
   }
-  flat = flat.filter((v) => !(typeof v === 'number' && Number.isNaN(v)));
-  if (flat.length === 0) return null;
+  // orchard leaves min/max out of float chunks holding a NaN (docs/parquet.md).
+  if (flat.length === 0 || flat.some((v) => typeof v === 'number' && Number.isNaN(v))) return null;
   let min = flat[0], max = flat[0];
   for (const v of flat) { if (v < min) min = v; if (v > max) max = v; }
   if (typeof min === 'number') {

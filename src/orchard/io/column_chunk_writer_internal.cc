@@ -49,20 +49,25 @@ void UpdateMinMax(std::span<const T> values, MinMax<T>& stats) {
   if (values.empty()) return;
   T lo = stats.min;
   T hi = stats.max;
-  // NaN compares false both ways, so it never becomes min or max (the spec
-  // requires NaN to be left out of statistics).
+  bool nan = false;
+  // NaN compares false both ways, so it never becomes min or max.
   for (const T v : values) {
     lo = v < lo ? v : lo;
     hi = v > hi ? v : hi;
+    nan |= v != v;  // NOLINT(misc-redundant-expression): true only for NaN
   }
   stats.min = lo;
   stats.max = hi;
+  stats.has_nan |= nan;
   stats.seen = true;
 }
 
 template <typename T>
 void SetFloatingStatistics(const MinMax<T>& stats, Statistics& out) {
-  if (!(stats.min <= stats.max)) return;  // no values, or all NaN: no min/max
+  // With a NaN in the chunk we leave min/max out, as DuckDB's writer does:
+  // readers (DuckDB among them) prune `x >= 'nan'` or `isnan(x)` filters with
+  // min/max, and a NaN-free range would wrongly skip the chunk.
+  if (!stats.seen || stats.has_nan) return;
   // The spec asks for -0.0 as a zero min and +0.0 as a zero max so that readers
   // filtering on either zero never skip a chunk holding the other.
   out.min_value = PlainBytes<T>(stats.min == 0 ? -T{0} : stats.min);

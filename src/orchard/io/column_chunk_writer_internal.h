@@ -25,16 +25,17 @@ struct ColumnChunkOptions {
   std::int64_t dictionary_max_bytes = 1 << 20;  // past this, the chunk falls back to PLAIN
 };
 
-// Running min/max of the non-NaN values of a column chunk, in the order the
-// Parquet spec defines for its physical type (signed for INT64, IEEE for floats
-// with NaN ignored, unsigned byte-wise for BYTE_ARRAY).
+// Running min/max of a column chunk, in the order the Parquet spec defines for
+// its physical type (signed for INT64, IEEE for floats, unsigned byte-wise for
+// BYTE_ARRAY), and whether a NaN was seen.
 template <typename T>
 struct MinMax {
   T min = std::numeric_limits<T>::has_infinity ? std::numeric_limits<T>::infinity()
                                                : std::numeric_limits<T>::max();
   T max = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
                                                : std::numeric_limits<T>::lowest();
-  bool seen = false;  // a non-NaN value arrived (floats: min <= max says the same)
+  bool seen = false;     // a value arrived
+  bool has_nan = false;  // floats only
 };
 
 // Encodes the values of one column into the pages of successive column chunks,

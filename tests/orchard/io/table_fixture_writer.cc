@@ -210,6 +210,16 @@ int main(int argc, char** argv) {
   fallback.compression = Compression::kSnappy;
   files.push_back(WriteFile(dir, "unique_labels_snappy.parquet",
                             MakeTable(6000, 5, {.list_length = 3, .unique_label_bytes = 200}), fallback));
+  // Statistics edge cases: zeros of both signs (min must read -0, max +0),
+  // a NaN-only column (no min/max), lists of zeros and NaN.
+  Table edges = MakeTable(4, 6, {.list_length = 2});
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  edges.scores = {0.0f, 0.0f, nan, 0.0f};
+  edges.weights = std::vector<double>(4, std::numeric_limits<double>::quiet_NaN());
+  edges.features = {-0.0f, nan, -0.0f, -0.0f, nan, nan, 0.0f, -0.0f};
+  TableWriterOptions plain;
+  plain.compression = Compression::kNone;
+  files.push_back(WriteFile(dir, "float_edges_none.parquet", edges, plain));
   TableWriterOptions csv;
   csv.format = TableFormat::kCsv;
   files.push_back(WriteFile(dir, "many.csv", many, csv));
