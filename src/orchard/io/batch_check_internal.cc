@@ -12,11 +12,16 @@ namespace {
 
 const char* TypeName(ColumnType type) {
   switch (type) {
-    case ColumnType::kString: return "string";
-    case ColumnType::kInt64: return "int64";
-    case ColumnType::kFloat: return "float";
-    case ColumnType::kDouble: return "double";
-    case ColumnType::kFloatList: return "list<float>";
+    case ColumnType::kString:
+      return "string";
+    case ColumnType::kInt64:
+      return "int64";
+    case ColumnType::kFloat:
+      return "float";
+    case ColumnType::kDouble:
+      return "double";
+    case ColumnType::kFloatList:
+      return "list<float>";
   }
   return "?";
 }
@@ -59,8 +64,8 @@ void CheckSchemaAndOptions(const std::vector<ColumnSpec>& schema,
       throw UsageError("table column '" + spec.name + "' appears twice");
     }
     if (spec.dictionary && spec.type != ColumnType::kString) {
-      throw UsageError("table column '" + spec.name + "': dictionary encoding needs a string column, not " +
-                       TypeName(spec.type));
+      throw UsageError("table column '" + spec.name +
+                       "': dictionary encoding needs a string column, not " + TypeName(spec.type));
     }
   }
   if (options.row_group_max_rows <= 0 || options.row_group_max_bytes <= 0 ||
@@ -83,9 +88,9 @@ std::int64_t CheckBatch(const std::vector<ColumnSpec>& schema,
                              << " but the batch holds variant alternative " << data.index());
     if (spec.type == ColumnType::kFloatList) CheckOffsets(spec, std::get<FloatListColumn>(data));
     const std::int64_t rows = RowsOf(data);
-    ORCHARD_CHECK(num_rows < 0 || rows == num_rows,
-                  "column '" << spec.name << "' has " << rows << " rows, earlier columns "
-                             << num_rows);
+    ORCHARD_CHECK(num_rows < 0 || rows == num_rows, "column '" << spec.name << "' has " << rows
+                                                               << " rows, earlier columns "
+                                                               << num_rows);
     num_rows = rows;
     if (spec.type == ColumnType::kString) {
       const auto& strings = std::get<std::span<const std::string>>(data);

@@ -16,8 +16,7 @@ void CheckSchemaAndOptions(const std::vector<ColumnSpec>& schema,
 // Returns the batch's row count. Throws InternalError if `columns` does not
 // match `schema` (count, variant alternative, row counts, list offsets) and
 // DataError if a string is not valid UTF-8; the message names the column.
-std::int64_t CheckBatch(const std::vector<ColumnSpec>& schema,
-                        std::span<const ColumnData> columns);
+std::int64_t CheckBatch(const std::vector<ColumnSpec>& schema, std::span<const ColumnData> columns);
 
 // True if `text` is well-formed UTF-8 (no overlongs, surrogates or code points
 // above U+10FFFF).

@@ -15,11 +15,16 @@ static_assert(std::endian::native == std::endian::little, "PLAIN encoding assume
 
 PhysicalType PhysicalTypeOf(ColumnType type) {
   switch (type) {
-    case ColumnType::kString: return PhysicalType::kByteArray;
-    case ColumnType::kInt64: return PhysicalType::kInt64;
-    case ColumnType::kFloat: return PhysicalType::kFloat;
-    case ColumnType::kDouble: return PhysicalType::kDouble;
-    case ColumnType::kFloatList: return PhysicalType::kFloat;
+    case ColumnType::kString:
+      return PhysicalType::kByteArray;
+    case ColumnType::kInt64:
+      return PhysicalType::kInt64;
+    case ColumnType::kFloat:
+      return PhysicalType::kFloat;
+    case ColumnType::kDouble:
+      return PhysicalType::kDouble;
+    case ColumnType::kFloatList:
+      return PhysicalType::kFloat;
   }
   ORCHARD_CHECK(false, "unknown column type " << static_cast<int>(type));
   return PhysicalType::kInt64;
@@ -145,8 +150,8 @@ void ColumnChunkWriter::AppendStrings(std::span<const std::string> strings) {
       auto it = dictionary_index_.find(value);
       if (it == dictionary_index_.end()) {
         dictionary_.push_back(value);
-        it = dictionary_index_.emplace(dictionary_.back(),
-                                       static_cast<std::uint32_t>(dictionary_.size() - 1))
+        it = dictionary_index_
+                 .emplace(dictionary_.back(), static_cast<std::uint32_t>(dictionary_.size() - 1))
                  .first;
         dictionary_bytes_ += 4 + std::ssize(value);
       }
@@ -322,8 +327,8 @@ void ColumnChunkWriter::AppendSchema(std::vector<SchemaElement>& schema) const {
                     .converted_type = ConvertedType::kList,
                     .logical_type = LogicalType::kList});
   schema.push_back({.name = "list", .repetition = Repetition::kRepeated, .num_children = 1});
-  schema.push_back({.name = "element", .type = PhysicalType::kFloat,
-                    .repetition = Repetition::kRequired});
+  schema.push_back(
+      {.name = "element", .type = PhysicalType::kFloat, .repetition = Repetition::kRequired});
 }
 
 }  // namespace orchard::io::internal

@@ -80,18 +80,18 @@ class ColumnChunkWriter {
   std::int64_t chunk_num_values_ = 0;
 
   // The open data page.
-  std::vector<std::byte> values_;             // PLAIN values
-  std::vector<std::uint32_t> page_indices_;   // dictionary indices, in dictionary mode
-  RleEncoder repetition_levels_{1};           // list columns only
+  std::vector<std::byte> values_;            // PLAIN values
+  std::vector<std::uint32_t> page_indices_;  // dictionary indices, in dictionary mode
+  RleEncoder repetition_levels_{1};          // list columns only
   RleEncoder definition_levels_{1};
-  std::int64_t page_num_values_ = 0;          // level entries (= values for scalars)
-  std::vector<std::byte> page_body_;          // scratch for FinishPage()
+  std::int64_t page_num_values_ = 0;  // level entries (= values for scalars)
+  std::vector<std::byte> page_body_;  // scratch for FinishPage()
 
   // Dictionary of the current chunk (string columns with spec_.dictionary).
   bool dictionary_mode_;
   std::deque<std::string> dictionary_;  // deque: the map's views stay valid on growth
   std::unordered_map<std::string_view, std::uint32_t> dictionary_index_;
-  std::int64_t dictionary_bytes_ = 0;   // PLAIN size of the dictionary page body
+  std::int64_t dictionary_bytes_ = 0;  // PLAIN size of the dictionary page body
 
   // Statistics of the current chunk; only the one for spec_.type is used.
   MinMax<std::int64_t> int64_stats_;

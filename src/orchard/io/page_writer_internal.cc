@@ -41,7 +41,8 @@ void PageWriter::AppendPage(std::vector<std::byte>& out, const PageHeader& page,
   header.uncompressed_page_size = PageSize(body.size());
   const bool compress = compressor_.codec() != Codec::kUncompressed;
   if (compress) compressor_.Compress(body, compressed_);
-  const std::span<const std::byte> stored = compress ? std::span<const std::byte>(compressed_) : body;
+  const std::span<const std::byte> stored =
+      compress ? std::span<const std::byte>(compressed_) : body;
   header.compressed_page_size = PageSize(stored.size());
   const std::vector<std::byte> header_bytes = SerializePageHeader(header);
   out.insert(out.end(), header_bytes.begin(), header_bytes.end());

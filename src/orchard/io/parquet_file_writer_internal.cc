@@ -13,9 +13,12 @@ namespace {
 
 Codec CodecOf(Compression compression) {
   switch (compression) {
-    case Compression::kNone: return Codec::kUncompressed;
-    case Compression::kSnappy: return Codec::kSnappy;
-    case Compression::kZstd: return Codec::kZstd;
+    case Compression::kNone:
+      return Codec::kUncompressed;
+    case Compression::kSnappy:
+      return Codec::kSnappy;
+    case Compression::kZstd:
+      return Codec::kZstd;
   }
   ORCHARD_CHECK(false, "unknown compression " << static_cast<int>(compression));
   return Codec::kUncompressed;
@@ -105,8 +108,8 @@ void ParquetFileWriter::Close() {
   CheckOpen();
   try {
     if (row_group_.num_rows() > 0) WriteRowGroup();
-    footer_.schema.push_back({.name = "schema",
-                              .num_children = static_cast<std::int32_t>(schema_.size())});
+    footer_.schema.push_back(
+        {.name = "schema", .num_children = static_cast<std::int32_t>(schema_.size())});
     for (SchemaElement& leaf : row_group_.LeafSchema()) footer_.schema.push_back(std::move(leaf));
     const std::vector<std::byte> footer = SerializeFileMetaData(footer_);
     ORCHARD_CHECK(footer.size() <= std::numeric_limits<std::uint32_t>::max(),

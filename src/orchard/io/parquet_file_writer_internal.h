@@ -43,8 +43,8 @@ class ParquetFileWriter final : public TableWriter {
 
   std::unique_ptr<OutputStream> out_;
   RowGroupWriter row_group_;
-  FileMetaData footer_;       // row groups accumulate here
-  std::int64_t offset_ = 0;   // bytes written to out_
+  FileMetaData footer_;      // row groups accumulate here
+  std::int64_t offset_ = 0;  // bytes written to out_
   std::int64_t num_rows_ = 0;
   State state_ = State::kOpen;
 };

@@ -68,7 +68,7 @@ struct RowGroup {
   std::vector<ColumnMetaData> columns;
   std::int64_t total_byte_size = 0;  // sum of the columns' total_uncompressed_size
   std::int64_t num_rows = 0;
-  std::int64_t file_offset = 0;      // offset of the first page of the first column
+  std::int64_t file_offset = 0;  // offset of the first page of the first column
   std::int64_t total_compressed_size = 0;
   std::optional<std::int16_t> ordinal;
 };

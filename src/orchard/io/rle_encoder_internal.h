@@ -35,9 +35,9 @@ class RleEncoder {
   void EmitRle(std::vector<std::byte>& out, std::uint32_t value, std::int64_t count);
 
   const int bit_width_;
-  std::vector<std::byte> encoded_;        // finished runs
-  std::vector<std::uint32_t> literals_;   // values awaiting bit-packing
-  std::uint32_t run_value_ = 0;           // the pending run of equal values
+  std::vector<std::byte> encoded_;       // finished runs
+  std::vector<std::uint32_t> literals_;  // values awaiting bit-packing
+  std::uint32_t run_value_ = 0;          // the pending run of equal values
   std::int64_t run_length_ = 0;
 };
 

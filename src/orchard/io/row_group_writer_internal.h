@@ -36,7 +36,8 @@ class RowGroupWriter {
   std::vector<SchemaElement> LeafSchema() const;
 
  private:
-  std::vector<std::unique_ptr<ColumnChunkWriter>> columns_;  // unique_ptr: the writers are not movable
+  std::vector<std::unique_ptr<ColumnChunkWriter>>
+      columns_;  // unique_ptr: the writers are not movable
   std::int64_t num_rows_ = 0;
 };
 

@@ -21,7 +21,7 @@ namespace orchard::io {
 enum class ColumnType { kString, kInt64, kFloat, kDouble, kFloatList };
 
 struct ColumnSpec {
-  std::string name;      // non-empty, unique within the schema
+  std::string name;  // non-empty, unique within the schema
   ColumnType type = ColumnType::kString;
   bool dictionary = false;  // kString only: dictionary-encode (for low-cardinality columns)
 };

@@ -12,7 +12,8 @@ namespace {
 using testing::MemoryStream;
 using testing::StreamRecord;
 
-std::string WriteCsv(const std::vector<ColumnSpec>& schema, const std::vector<ColumnData>& columns) {
+std::string WriteCsv(const std::vector<ColumnSpec>& schema,
+                     const std::vector<ColumnData>& columns) {
   auto record = std::make_shared<StreamRecord>();
   TableWriterOptions options;
   options.format = TableFormat::kCsv;
@@ -24,10 +25,10 @@ std::string WriteCsv(const std::vector<ColumnSpec>& schema, const std::vector<Co
 }
 
 TEST(CsvWriterTest, QuotesFieldsAsRfc4180) {
-  const std::vector<std::string> text = {"plain", "a,b", "say \"hi\"", "two\nlines", "cr\rlf", "",
-                                         " edge", "caf\xc3\xa9"};
-  const std::string csv = WriteCsv({{"text", ColumnType::kString}},
-                                   {std::span<const std::string>(text)});
+  const std::vector<std::string> text = {"plain",  "a,b", "say \"hi\"", "two\nlines",
+                                         "cr\rlf", "",    " edge",      "caf\xc3\xa9"};
+  const std::string csv =
+      WriteCsv({{"text", ColumnType::kString}}, {std::span<const std::string>(text)});
   EXPECT_EQ(csv,
             "text\n"
             "plain\n"
@@ -48,13 +49,15 @@ TEST(CsvWriterTest, HeaderNamesAreQuotedToo) {
 
 TEST(CsvWriterTest, NumbersUseTheShortestRoundTripForm) {
   using F = std::numeric_limits<float>;
-  const std::vector<std::int64_t> ints = {0, -1, std::numeric_limits<std::int64_t>::min(), 7, 8, 9, 10};
-  const std::vector<float> floats = {0.1f, -0.0f, 1e20f, F::denorm_min(), F::infinity(), -F::infinity(),
-                                     F::quiet_NaN()};
+  const std::vector<std::int64_t> ints = {0, -1, std::numeric_limits<std::int64_t>::min(), 7, 8,
+                                          9, 10};
+  const std::vector<float> floats = {0.1f,          -0.0f,          1e20f,         F::denorm_min(),
+                                     F::infinity(), -F::infinity(), F::quiet_NaN()};
   const std::vector<double> doubles = {0.1, 1.0 / 3.0, -2.5e-300, 1e100, 0.0, 123456789.0, -1.0};
-  const std::string csv = WriteCsv(
-      {{"i", ColumnType::kInt64}, {"f", ColumnType::kFloat}, {"d", ColumnType::kDouble}},
-      {std::span<const std::int64_t>(ints), std::span<const float>(floats), std::span<const double>(doubles)});
+  const std::string csv =
+      WriteCsv({{"i", ColumnType::kInt64}, {"f", ColumnType::kFloat}, {"d", ColumnType::kDouble}},
+               {std::span<const std::int64_t>(ints), std::span<const float>(floats),
+                std::span<const double>(doubles)});
   EXPECT_EQ(csv,
             "i,f,d\n"
             "0,0.1,0.1\n"
@@ -69,8 +72,8 @@ TEST(CsvWriterTest, NumbersUseTheShortestRoundTripForm) {
 TEST(CsvWriterTest, ListsAreOneBracketedField) {
   const std::vector<float> values = {0.5f, -1.25f, 3.0f, 0.1f};
   const std::vector<std::int64_t> offsets = {0, 0, 1, 4};
-  const std::string csv = WriteCsv({{"features", ColumnType::kFloatList}},
-                                   {FloatListColumn{values, offsets}});
+  const std::string csv =
+      WriteCsv({{"features", ColumnType::kFloatList}}, {FloatListColumn{values, offsets}});
   EXPECT_EQ(csv, "features\n[]\n[0.5]\n\"[-1.25,3,0.1]\"\n");
 }
 

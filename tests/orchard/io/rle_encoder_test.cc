@@ -1,11 +1,10 @@
-#include "orchard/io/rle_encoder_internal.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <random>
 
 #include "orchard/core/errors.h"
+#include "orchard/io/rle_encoder_internal.h"
 
 namespace orchard::io::internal {
 namespace {
@@ -48,7 +47,8 @@ std::vector<std::uint32_t> Decode(int bit_width, const std::vector<int>& bytes, 
       pos += n * bit_width / 8;
     } else {
       std::uint32_t v = 0;
-      for (int b = 0; b < (bit_width + 7) / 8; ++b) v |= static_cast<std::uint32_t>(bytes.at(pos++)) << (8 * b);
+      for (int b = 0; b < (bit_width + 7) / 8; ++b)
+        v |= static_cast<std::uint32_t>(bytes.at(pos++)) << (8 * b);
       values.insert(values.end(), header >> 1, v);
     }
   }
@@ -94,7 +94,8 @@ TEST(RleEncoderTest, RandomSequencesRoundTrip) {
       std::uniform_int_distribution<std::uint64_t> value(0, limit);
       std::uniform_int_distribution<int> run(1, 20);
       const int runs = std::uniform_int_distribution<int>(0, 40)(rng);
-      for (int r = 0; r < runs; ++r) values.insert(values.end(), run(rng), static_cast<std::uint32_t>(value(rng)));
+      for (int r = 0; r < runs; ++r)
+        values.insert(values.end(), run(rng), static_cast<std::uint32_t>(value(rng)));
       const std::vector<int> bytes = Encode(bit_width, values);
       EXPECT_EQ(Decode(bit_width, bytes, values.size()), values) << "bit width " << bit_width;
     }

@@ -9,11 +9,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "orchard/io/table_writer.h"
 #include "test_file_stream.h"
@@ -35,15 +34,15 @@ struct Table {
 };
 
 const std::vector<ColumnSpec> kAllTypes = {
-    {"path", ColumnType::kString},      {"label", ColumnType::kString, /*dictionary=*/true},
-    {"id", ColumnType::kInt64},         {"score", ColumnType::kFloat},
-    {"weight", ColumnType::kDouble},    {"features", ColumnType::kFloatList},
+    {"path", ColumnType::kString},   {"label", ColumnType::kString, /*dictionary=*/true},
+    {"id", ColumnType::kInt64},      {"score", ColumnType::kFloat},
+    {"weight", ColumnType::kDouble}, {"features", ColumnType::kFloatList},
 };
 
 std::vector<float> SpecialFloats() {
   using L = std::numeric_limits<float>;
-  return {0.0f, -0.0f, L::denorm_min(), L::min(), L::max(), L::lowest(), L::infinity(),
-          -L::infinity(), L::quiet_NaN(), 1.0f / 3.0f, -1e-30f};
+  return {0.0f,          -0.0f,          L::denorm_min(), L::min(),    L::max(), L::lowest(),
+          L::infinity(), -L::infinity(), L::quiet_NaN(),  1.0f / 3.0f, -1e-30f};
 }
 
 struct Shape {
@@ -55,8 +54,15 @@ struct Shape {
 // lengths 0, 1 and 1280.
 Table MakeTable(std::int64_t rows, std::uint32_t seed, Shape shape = {}) {
   const std::vector<std::string> awkward = {
-      "", "plain", "comma, inside", "quote \" inside", "line\nbreak", "crlf\r\nbreak",
-      "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x8d\x8e", " leading space", "\"quoted\"",
+      "",
+      "plain",
+      "comma, inside",
+      "quote \" inside",
+      "line\nbreak",
+      "crlf\r\nbreak",
+      "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x8d\x8e",
+      " leading space",
+      "\"quoted\"",
   };
   const std::vector<std::string> labels = {"cat", "dog", "\xc3\xa9l\xc3\xa9phant", "a,b", ""};
   const std::vector<float> specials = SpecialFloats();
@@ -73,7 +79,8 @@ Table MakeTable(std::int64_t rows, std::uint32_t seed, Shape shape = {}) {
     }
     t.ids.push_back(row % 3 == 0 ? -row * 1000003 : row * 1099511627776LL);
     t.scores.push_back(r % 5 == 0 ? specials[(r / 5) % specials.size()] : uniform(rng));
-    t.weights.push_back(r % 4 == 0 ? -std::ldexp(1.0, static_cast<int>(r % 200)) : uniform(rng) * 1e-3);
+    t.weights.push_back(r % 4 == 0 ? -std::ldexp(1.0, static_cast<int>(r % 200))
+                                   : uniform(rng) * 1e-3);
     std::size_t length = row == 1 ? 1280 : (r % 6 == 0 ? 0 : r % 17 + 1);
     if (shape.list_length >= 0) length = static_cast<std::size_t>(shape.list_length);
     for (std::size_t k = 0; k < length; ++k) {
@@ -105,7 +112,8 @@ json Expected(const Table& t) {
     scores.push_back(Hex32(t.scores[row]));
     weights.push_back(Hex64(t.weights[row]));
     json list = json::array();
-    for (std::int64_t i = t.offsets[row]; i < t.offsets[row + 1]; ++i) list.push_back(Hex32(t.features[i]));
+    for (std::int64_t i = t.offsets[row]; i < t.offsets[row + 1]; ++i)
+      list.push_back(Hex32(t.features[i]));
     lists.push_back(std::move(list));
   }
   values["id"] = ids;
@@ -120,7 +128,8 @@ void AppendSlice(TableWriter& writer, const Table& t, std::int64_t begin, std::i
   const auto b = static_cast<std::size_t>(begin);
   const auto n = static_cast<std::size_t>(end - begin);
   std::vector<std::int64_t> offsets;
-  for (std::int64_t row = begin; row <= end; ++row) offsets.push_back(t.offsets[row] - t.offsets[begin]);
+  for (std::int64_t row = begin; row <= end; ++row)
+    offsets.push_back(t.offsets[row] - t.offsets[begin]);
   const std::vector<ColumnData> columns = {
       std::span<const std::string>(t.paths).subspan(b, n),
       std::span<const std::string>(t.labels).subspan(b, n),
@@ -137,9 +146,12 @@ void AppendSlice(TableWriter& writer, const Table& t, std::int64_t begin, std::i
 
 const char* CompressionName(Compression c) {
   switch (c) {
-    case Compression::kNone: return "none";
-    case Compression::kSnappy: return "snappy";
-    case Compression::kZstd: return "zstd";
+    case Compression::kNone:
+      return "none";
+    case Compression::kSnappy:
+      return "snappy";
+    case Compression::kZstd:
+      return "zstd";
   }
   return "?";
 }
@@ -147,7 +159,8 @@ const char* CompressionName(Compression c) {
 // Writes `t` in batches of uneven sizes and returns its manifest entry.
 json WriteFile(const std::filesystem::path& dir, const std::string& name, const Table& t,
                const TableWriterOptions& options) {
-  auto writer = OpenTableWriter(std::make_unique<testing::TestFileStream>(dir / name), kAllTypes, options);
+  auto writer =
+      OpenTableWriter(std::make_unique<testing::TestFileStream>(dir / name), kAllTypes, options);
   const std::int64_t batch_sizes[] = {1, 7, 500, 3};
   std::int64_t begin = 0;
   for (int k = 0; begin < t.rows(); ++k) {
@@ -193,7 +206,8 @@ int main(int argc, char** argv) {
     options.compression = c;
     options.row_group_max_rows = 1000;  // 2345 rows: three row groups, boundaries inside batches
     options.page_max_bytes = 4096;      // many pages per chunk
-    options.metadata = {{"orchard.model", "resnet50"}, {"orchard.feature_dim", "1280"},
+    options.metadata = {{"orchard.model", "resnet50"},
+                        {"orchard.feature_dim", "1280"},
                         {"note", "caf\xc3\xa9, \"quoted\"\nline"}};
     const std::string suffix = std::string("_") + CompressionName(c) + ".parquet";
     files.push_back(WriteFile(dir, "empty" + suffix, empty, options));
@@ -204,12 +218,14 @@ int main(int argc, char** argv) {
   TableWriterOptions by_bytes;
   by_bytes.row_group_max_bytes = 1 << 20;
   by_bytes.page_max_bytes = 256 << 10;
-  files.push_back(WriteFile(dir, "wide_zstd.parquet", MakeTable(800, 4, {.list_length = 1280}), by_bytes));
+  files.push_back(
+      WriteFile(dir, "wide_zstd.parquet", MakeTable(800, 4, {.list_length = 1280}), by_bytes));
   // A dictionary column whose dictionary outgrows 1 MiB and falls back to PLAIN.
   TableWriterOptions fallback;
   fallback.compression = Compression::kSnappy;
   files.push_back(WriteFile(dir, "unique_labels_snappy.parquet",
-                            MakeTable(6000, 5, {.list_length = 3, .unique_label_bytes = 200}), fallback));
+                            MakeTable(6000, 5, {.list_length = 3, .unique_label_bytes = 200}),
+                            fallback));
   // Statistics edge cases: zeros of both signs (min must read -0, max +0),
   // a NaN-only column (no min/max), lists of zeros and NaN.
   Table edges = MakeTable(4, 6, {.list_length = 2});

@@ -2,13 +2,12 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-
-#include <unistd.h>
 
 #include "orchard/core/errors.h"
 #include "test_file_stream.h"
@@ -119,8 +118,9 @@ TEST(TableWriterTest, RejectsBadSchemasAndOptions) {
   EXPECT_THROW(open({{"", ColumnType::kInt64}}), UsageError);
   EXPECT_THROW(open({{"a", ColumnType::kInt64}, {"a", ColumnType::kFloat}}), UsageError);
   EXPECT_THROW(open({{"a", ColumnType::kFloatList, true}}), UsageError);
-  for (auto field : {&TableWriterOptions::row_group_max_rows, &TableWriterOptions::row_group_max_bytes,
-                     &TableWriterOptions::page_max_bytes}) {
+  for (auto field :
+       {&TableWriterOptions::row_group_max_rows, &TableWriterOptions::row_group_max_bytes,
+        &TableWriterOptions::page_max_bytes}) {
     TableWriterOptions options;
     options.*field = 0;
     EXPECT_THROW(open({{"a", ColumnType::kInt64}}, options), UsageError);

@@ -16,7 +16,7 @@ namespace orchard::io::testing {
 struct StreamRecord {
   std::vector<std::byte> bytes;
   int appends = 0;
-  bool closed = false;     // Close() succeeded
+  bool closed = false;  // Close() succeeded
   bool destroyed = false;
 };
 

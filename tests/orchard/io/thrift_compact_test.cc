@@ -1,9 +1,8 @@
-#include "orchard/io/thrift_compact_internal.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "orchard/core/errors.h"
+#include "orchard/io/thrift_compact_internal.h"
 
 namespace orchard::io::internal {
 namespace {
@@ -37,8 +36,8 @@ TEST(ThriftCompactWriterTest, VarintsSpanSeveralBytes) {
   w.FieldI64(1, 300);  // zigzag 600 = 0b1001011000 -> 0xD8 0x04
   w.FieldI64(2, std::numeric_limits<std::int64_t>::min());
   w.StructEnd();
-  EXPECT_THAT(Bytes(w), ::testing::ElementsAre(0x16, 0xD8, 0x04, 0x16, 0xFF, 0xFF, 0xFF, 0xFF,
-                                               0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0));
+  EXPECT_THAT(Bytes(w), ::testing::ElementsAre(0x16, 0xD8, 0x04, 0x16, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                               0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0));
 }
 
 TEST(ThriftCompactWriterTest, BoolFieldsCarryTheValueInTheType) {
@@ -76,14 +75,14 @@ TEST(ThriftCompactWriterTest, NestedStructsRestartFieldIds) {
   w.FieldStructBegin(6);  // delta 1, type struct (12)
   w.FieldI32(1, 1);       // inside: delta from 0
   w.StructEnd();
-  w.FieldI32(7, 0);       // outside again: delta from 6
+  w.FieldI32(7, 0);  // outside again: delta from 6
   w.FieldListBegin(8, ThriftType::kStruct, 1);
   w.ListStructBegin();
   w.FieldI32(2, 1);
   w.StructEnd();
   w.StructEnd();
-  EXPECT_THAT(Bytes(w), ::testing::ElementsAre(0x55, 0, 0x1C, 0x15, 2, 0, 0x15, 0, 0x19, 0x1C,
-                                               0x25, 2, 0, 0));
+  EXPECT_THAT(Bytes(w), ::testing::ElementsAre(0x55, 0, 0x1C, 0x15, 2, 0, 0x15, 0, 0x19, 0x1C, 0x25,
+                                               2, 0, 0));
 }
 
 TEST(ThriftCompactWriterTest, RejectsNonIncreasingFieldIds) {
