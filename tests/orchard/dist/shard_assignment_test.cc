@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "orchard/core/errors.h"
+
 namespace orchard::dist {
 namespace {
 
