@@ -59,7 +59,7 @@ void UpdateMinMax(std::span<const T> values, MinMax<T>& stats) {
   for (const T v : values) {
     lo = v < lo ? v : lo;
     hi = v > hi ? v : hi;
-    nan |= v != v;  // NOLINT(misc-redundant-expression): true only for NaN
+    nan |= v != v;  // only NaN differs from itself
   }
   stats.min = lo;
   stats.max = hi;
