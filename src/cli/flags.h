@@ -1,0 +1,34 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "orchard/pipeline/commands.h"
+
+namespace orchard::cli {
+
+enum class ProgressMode { kAuto, kBar, kPlain, kNone };
+
+// What the command line asked for.
+struct Invocation {
+  std::string command;   // run, featurize, fit, project, models, help, version
+  pipeline::PipelineOptions options;
+  ProgressMode progress = ProgressMode::kAuto;
+  std::string help_topic;
+};
+
+// Reads environment variables by name; the real one wraps std::getenv.
+using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
+
+// Parses argv (without argv[0]). Environment supplies ORCHARD_MODEL_DIR, the
+// cache dir, AWS settings and array-job indexes (JOB_COMPLETION_INDEX,
+// AWS_BATCH_JOB_ARRAY_INDEX, SLURM_ARRAY_TASK_ID) when flags leave them unset.
+// Throws UsageError with a message that names the bad flag.
+Invocation ParseCommandLine(const std::vector<std::string>& args, const GetEnv& getenv);
+
+// The text of `orchard --help` (topic empty) or `orchard COMMAND --help`.
+std::string HelpText(const std::string& topic);
+
+}  // namespace orchard::cli
