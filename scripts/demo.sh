@@ -8,4 +8,4 @@ shared=${ORCHARD_SHARED:-$root/../shared}
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
 "$root/build/orchard" run "$shared/data/fruits-demo" --out "$root/out/demo" \
-  --model-dir "$shared/models" --pca-components 10 "$@"
+  --model-dir "$shared/models" "$@"
