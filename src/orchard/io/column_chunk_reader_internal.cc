@@ -18,9 +18,10 @@ static_assert(std::endian::native == std::endian::little, "PLAIN decoding assume
 template <typename T>
 void AppendPlainFixed(std::span<const std::byte> bytes, std::int64_t count, std::vector<T>& out) {
   if (static_cast<std::uint64_t>(count) > bytes.size() / sizeof(T)) {
-    throw DataError("page holds " + std::to_string(bytes.size()) + " bytes of values, too few for " +
-                    std::to_string(count));
+    throw DataError("page holds " + std::to_string(bytes.size()) +
+                    " bytes of values, too few for " + std::to_string(count));
   }
+  if (count == 0) return;  // memcpy from an empty page's null data would be undefined
   const std::size_t old_size = out.size();
   out.resize(old_size + static_cast<std::size_t>(count));
   std::memcpy(out.data() + old_size, bytes.data(), static_cast<std::size_t>(count) * sizeof(T));
@@ -45,11 +46,19 @@ void AppendPlainStrings(std::span<const std::byte> bytes, std::int64_t count,
 void AppendPlain(std::span<const std::byte> bytes, std::int64_t count, ColumnType type,
                  ColumnValues& out) {
   switch (type) {
-    case ColumnType::kString: AppendPlainStrings(bytes, count, out.strings); return;
-    case ColumnType::kInt64: AppendPlainFixed(bytes, count, out.int64s); return;
+    case ColumnType::kString:
+      AppendPlainStrings(bytes, count, out.strings);
+      return;
+    case ColumnType::kInt64:
+      AppendPlainFixed(bytes, count, out.int64s);
+      return;
     case ColumnType::kFloat:
-    case ColumnType::kFloatList: AppendPlainFixed(bytes, count, out.floats); return;
-    case ColumnType::kDouble: AppendPlainFixed(bytes, count, out.doubles); return;
+    case ColumnType::kFloatList:
+      AppendPlainFixed(bytes, count, out.floats);
+      return;
+    case ColumnType::kDouble:
+      AppendPlainFixed(bytes, count, out.doubles);
+      return;
   }
 }
 
@@ -68,11 +77,19 @@ void AppendIndexed(const std::vector<T>& dictionary, std::span<const std::uint32
 void AppendFromDictionary(const ColumnValues& dictionary, std::span<const std::uint32_t> indices,
                           ColumnType type, ColumnValues& out) {
   switch (type) {
-    case ColumnType::kString: AppendIndexed(dictionary.strings, indices, out.strings); return;
-    case ColumnType::kInt64: AppendIndexed(dictionary.int64s, indices, out.int64s); return;
+    case ColumnType::kString:
+      AppendIndexed(dictionary.strings, indices, out.strings);
+      return;
+    case ColumnType::kInt64:
+      AppendIndexed(dictionary.int64s, indices, out.int64s);
+      return;
     case ColumnType::kFloat:
-    case ColumnType::kFloatList: AppendIndexed(dictionary.floats, indices, out.floats); return;
-    case ColumnType::kDouble: AppendIndexed(dictionary.doubles, indices, out.doubles); return;
+    case ColumnType::kFloatList:
+      AppendIndexed(dictionary.floats, indices, out.floats);
+      return;
+    case ColumnType::kDouble:
+      AppendIndexed(dictionary.doubles, indices, out.doubles);
+      return;
   }
 }
 
@@ -190,8 +207,9 @@ std::int64_t ChunkDecoder::AddListRows() {
 std::int64_t AppendColumnChunk(std::span<const std::byte> chunk_bytes,
                                const ParsedColumnChunk& chunk, const LeafColumn& leaf,
                                ColumnValues& out) {
-  PageReader pages(chunk_bytes, chunk.codec, std::max<std::int64_t>(chunk.total_uncompressed_size, 0),
-                   leaf.max_rep_level, leaf.max_def_level);
+  PageReader pages(chunk_bytes, chunk.codec,
+                   std::max<std::int64_t>(chunk.total_uncompressed_size, 0), leaf.max_rep_level,
+                   leaf.max_def_level);
   ChunkDecoder decoder(leaf, out);
   std::int64_t entries = 0;
   std::int64_t rows = 0;

@@ -116,11 +116,16 @@ bool ParseFloatList(std::string_view text, std::vector<float>& values) {
 
 const char* TypeName(ColumnType type) {
   switch (type) {
-    case ColumnType::kString: return "string";
-    case ColumnType::kInt64: return "int64";
-    case ColumnType::kFloat: return "float";
-    case ColumnType::kDouble: return "double";
-    case ColumnType::kFloatList: return "list<float>";
+    case ColumnType::kString:
+      return "string";
+    case ColumnType::kInt64:
+      return "int64";
+    case ColumnType::kFloat:
+      return "float";
+    case ColumnType::kDouble:
+      return "double";
+    case ColumnType::kFloatList:
+      return "list<float>";
   }
   return "?";
 }
@@ -146,8 +151,8 @@ void AppendCell(const std::string& cell, ColumnValues& column) {
       break;
   }
   if (!ok) {
-    throw DataError("column '" + column.name + "': cannot read \"" + cell.substr(0, 64) +
-                    "\" as " + TypeName(column.type));
+    throw DataError("column '" + column.name + "': cannot read \"" + cell.substr(0, 64) + "\" as " +
+                    TypeName(column.type));
   }
 }
 

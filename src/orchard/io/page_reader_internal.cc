@@ -39,8 +39,8 @@ std::span<const std::byte> PageReader::Decompress(std::span<const std::byte> inp
                                                   std::vector<std::byte>& buffer) {
   if (codec_ == parquet_code::kUncompressed) {
     if (std::ssize(input) != size) {
-      throw DataError("uncompressed page of " + std::to_string(input.size()) +
-                      " bytes claims " + std::to_string(size));
+      throw DataError("uncompressed page of " + std::to_string(input.size()) + " bytes claims " +
+                      std::to_string(size));
     }
     return input;
   }
@@ -70,7 +70,8 @@ std::span<const std::byte> PageReader::Decompress(std::span<const std::byte> inp
     throw DataError("corrupt ZSTD page");
   }
   buffer.resize(static_cast<std::size_t>(size));
-  const std::size_t written = ZSTD_decompress(buffer.data(), buffer.size(), input.data(), input.size());
+  const std::size_t written =
+      ZSTD_decompress(buffer.data(), buffer.size(), input.data(), input.size());
   if (ZSTD_isError(written) || written != buffer.size()) {
     throw DataError("corrupt ZSTD page");
   }
@@ -110,7 +111,8 @@ std::optional<Page> PageReader::Next() {
     const std::size_t body_at = pos_ + header.header_size;
     const auto stored_size = static_cast<std::size_t>(header.compressed_page_size);
     if (stored_size > chunk_.size() - body_at) {
-      throw DataError("page of " + std::to_string(stored_size) + " bytes overruns its column chunk");
+      throw DataError("page of " + std::to_string(stored_size) +
+                      " bytes overruns its column chunk");
     }
     const std::span<const std::byte> stored = chunk_.subspan(body_at, stored_size);
     pos_ = body_at + stored_size;

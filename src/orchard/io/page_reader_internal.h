@@ -14,9 +14,9 @@ namespace orchard::io::internal {
 // Spans point into the chunk or into the PageReader's buffers and stay valid
 // until the next PageReader::Next().
 struct Page {
-  bool is_dictionary = false;       // a dictionary page, else a data page (v1 or v2)
-  std::int32_t num_values = 0;      // level entries (data) or dictionary entries
-  std::int32_t encoding = 0;        // of the values
+  bool is_dictionary = false;                    // a dictionary page, else a data page (v1 or v2)
+  std::int32_t num_values = 0;                   // level entries (data) or dictionary entries
+  std::int32_t encoding = 0;                     // of the values
   std::span<const std::byte> repetition_levels;  // RLE/bit-packed hybrid, no length prefix
   std::span<const std::byte> definition_levels;  // RLE/bit-packed hybrid, no length prefix
   std::span<const std::byte> values;

@@ -13,11 +13,22 @@ ParsedSchemaElement ReadSchemaElement(ThriftCompactReader& r) {
   bool has_name = false;
   r.ReadStruct([&](std::int16_t id, ThriftType type) {
     switch (id) {
-      case 1: e.type = r.ReadI32(type); return true;
-      case 3: e.repetition = r.ReadI32(type); return true;
-      case 4: e.name = r.ReadBinary(type); has_name = true; return true;
-      case 5: e.num_children = r.ReadI32(type); return true;
-      case 6: e.converted_type = r.ReadI32(type); return true;
+      case 1:
+        e.type = r.ReadI32(type);
+        return true;
+      case 3:
+        e.repetition = r.ReadI32(type);
+        return true;
+      case 4:
+        e.name = r.ReadBinary(type);
+        has_name = true;
+        return true;
+      case 5:
+        e.num_children = r.ReadI32(type);
+        return true;
+      case 6:
+        e.converted_type = r.ReadI32(type);
+        return true;
       case 10:
         r.ExpectType(type, ThriftType::kStruct);
         // LogicalType is a union: exactly one member struct is set.
@@ -27,11 +38,13 @@ ParsedSchemaElement ReadSchemaElement(ThriftCompactReader& r) {
           return true;
         });
         return true;
-      default: return false;
+      default:
+        return false;
     }
   });
   if (!has_name) throw DataError("Parquet schema element without a name");
-  if (e.num_children < 0) throw DataError("Parquet schema element '" + e.name + "' has negative num_children");
+  if (e.num_children < 0)
+    throw DataError("Parquet schema element '" + e.name + "' has negative num_children");
   return e;
 }
 
@@ -39,7 +52,10 @@ void ReadColumnMetaData(ThriftCompactReader& r, ParsedColumnChunk& c) {
   bool has_type = false, has_codec = false, has_num_values = false, has_offset = false;
   r.ReadStruct([&](std::int16_t id, ThriftType type) {
     switch (id) {
-      case 1: c.type = r.ReadI32(type); has_type = true; return true;
+      case 1:
+        c.type = r.ReadI32(type);
+        has_type = true;
+        return true;
       case 3: {
         const std::int32_t size = r.ReadListBegin(type, ThriftType::kBinary);
         for (std::int32_t i = 0; i < size; ++i) {
@@ -47,13 +63,29 @@ void ReadColumnMetaData(ThriftCompactReader& r, ParsedColumnChunk& c) {
         }
         return true;
       }
-      case 4: c.codec = r.ReadI32(type); has_codec = true; return true;
-      case 5: c.num_values = r.ReadI64(type); has_num_values = true; return true;
-      case 6: c.total_uncompressed_size = r.ReadI64(type); return true;
-      case 7: c.total_compressed_size = r.ReadI64(type); return true;
-      case 9: c.data_page_offset = r.ReadI64(type); has_offset = true; return true;
-      case 11: c.dictionary_page_offset = r.ReadI64(type); return true;
-      default: return false;
+      case 4:
+        c.codec = r.ReadI32(type);
+        has_codec = true;
+        return true;
+      case 5:
+        c.num_values = r.ReadI64(type);
+        has_num_values = true;
+        return true;
+      case 6:
+        c.total_uncompressed_size = r.ReadI64(type);
+        return true;
+      case 7:
+        c.total_compressed_size = r.ReadI64(type);
+        return true;
+      case 9:
+        c.data_page_offset = r.ReadI64(type);
+        has_offset = true;
+        return true;
+      case 11:
+        c.dictionary_page_offset = r.ReadI64(type);
+        return true;
+      default:
+        return false;
     }
   });
   if (!has_type || !has_codec || !has_num_values || !has_offset) {
@@ -66,9 +98,17 @@ ParsedColumnChunk ReadColumnChunk(ThriftCompactReader& r) {
   bool has_meta_data = false;
   r.ReadStruct([&](std::int16_t id, ThriftType type) {
     switch (id) {
-      case 1: r.ReadBinary(type); c.external = true; return true;
-      case 3: r.ExpectType(type, ThriftType::kStruct); ReadColumnMetaData(r, c); has_meta_data = true; return true;
-      default: return false;
+      case 1:
+        r.ReadBinary(type);
+        c.external = true;
+        return true;
+      case 3:
+        r.ExpectType(type, ThriftType::kStruct);
+        ReadColumnMetaData(r, c);
+        has_meta_data = true;
+        return true;
+      default:
+        return false;
     }
   });
   if (!has_meta_data) throw DataError("Parquet column chunk without metadata");
@@ -86,8 +126,12 @@ ParsedRowGroup ReadRowGroup(ThriftCompactReader& r) {
         has_columns = true;
         return true;
       }
-      case 3: rg.num_rows = r.ReadI64(type); has_num_rows = true; return true;
-      default: return false;
+      case 3:
+        rg.num_rows = r.ReadI64(type);
+        has_num_rows = true;
+        return true;
+      default:
+        return false;
     }
   });
   if (!has_columns || !has_num_rows) throw DataError("Parquet row group lacks a required field");
@@ -109,7 +153,10 @@ ParsedFooter ParseFooter(std::span<const std::byte> bytes) {
         has_schema = true;
         return true;
       }
-      case 3: footer.num_rows = r.ReadI64(type); has_num_rows = true; return true;
+      case 3:
+        footer.num_rows = r.ReadI64(type);
+        has_num_rows = true;
+        return true;
       case 4: {
         const std::int32_t size = r.ReadListBegin(type, ThriftType::kStruct);
         for (std::int32_t i = 0; i < size; ++i) footer.row_groups.push_back(ReadRowGroup(r));
@@ -121,16 +168,20 @@ ParsedFooter ParseFooter(std::span<const std::byte> bytes) {
         for (std::int32_t i = 0; i < size; ++i) {
           std::pair<std::string, std::string> kv;
           r.ReadStruct([&](std::int16_t kv_id, ThriftType kv_type) {
-            if (kv_id == 1) kv.first = r.ReadBinary(kv_type);
-            else if (kv_id == 2) kv.second = r.ReadBinary(kv_type);
-            else return false;
+            if (kv_id == 1)
+              kv.first = r.ReadBinary(kv_type);
+            else if (kv_id == 2)
+              kv.second = r.ReadBinary(kv_type);
+            else
+              return false;
             return true;
           });
           footer.key_value_metadata.push_back(std::move(kv));
         }
         return true;
       }
-      default: return false;
+      default:
+        return false;
     }
   });
   if (!has_schema || !has_num_rows || !has_row_groups) {
@@ -145,39 +196,80 @@ ParsedPageHeader ParsePageHeader(std::span<const std::byte> bytes) {
   ParsedPageHeader h;
   auto data_page = [&](std::int16_t id, ThriftType type) {
     switch (id) {
-      case 1: h.num_values = r.ReadI32(type); return true;
-      case 2: h.encoding = r.ReadI32(type); return true;
-      case 3: h.definition_level_encoding = r.ReadI32(type); return true;
-      case 4: h.repetition_level_encoding = r.ReadI32(type); return true;
-      default: return false;
+      case 1:
+        h.num_values = r.ReadI32(type);
+        return true;
+      case 2:
+        h.encoding = r.ReadI32(type);
+        return true;
+      case 3:
+        h.definition_level_encoding = r.ReadI32(type);
+        return true;
+      case 4:
+        h.repetition_level_encoding = r.ReadI32(type);
+        return true;
+      default:
+        return false;
     }
   };
   auto data_page_v2 = [&](std::int16_t id, ThriftType type) {
     switch (id) {
-      case 1: h.num_values = r.ReadI32(type); return true;
-      case 4: h.encoding = r.ReadI32(type); return true;
-      case 5: h.definition_levels_byte_length = r.ReadI32(type); return true;
-      case 6: h.repetition_levels_byte_length = r.ReadI32(type); return true;
-      case 7: h.is_compressed = r.ReadBool(type); return true;
-      default: return false;
+      case 1:
+        h.num_values = r.ReadI32(type);
+        return true;
+      case 4:
+        h.encoding = r.ReadI32(type);
+        return true;
+      case 5:
+        h.definition_levels_byte_length = r.ReadI32(type);
+        return true;
+      case 6:
+        h.repetition_levels_byte_length = r.ReadI32(type);
+        return true;
+      case 7:
+        h.is_compressed = r.ReadBool(type);
+        return true;
+      default:
+        return false;
     }
   };
   auto dictionary_page = [&](std::int16_t id, ThriftType type) {
     switch (id) {
-      case 1: h.num_values = r.ReadI32(type); return true;
-      case 2: h.encoding = r.ReadI32(type); return true;
-      default: return false;
+      case 1:
+        h.num_values = r.ReadI32(type);
+        return true;
+      case 2:
+        h.encoding = r.ReadI32(type);
+        return true;
+      default:
+        return false;
     }
   };
   r.ReadStruct([&](std::int16_t id, ThriftType type) {
     switch (id) {
-      case 1: h.type = r.ReadI32(type); return true;
-      case 2: h.uncompressed_page_size = r.ReadI32(type); return true;
-      case 3: h.compressed_page_size = r.ReadI32(type); return true;
-      case 5: r.ExpectType(type, ThriftType::kStruct); r.ReadStruct(data_page); return true;
-      case 7: r.ExpectType(type, ThriftType::kStruct); r.ReadStruct(dictionary_page); return true;
-      case 8: r.ExpectType(type, ThriftType::kStruct); r.ReadStruct(data_page_v2); return true;
-      default: return false;
+      case 1:
+        h.type = r.ReadI32(type);
+        return true;
+      case 2:
+        h.uncompressed_page_size = r.ReadI32(type);
+        return true;
+      case 3:
+        h.compressed_page_size = r.ReadI32(type);
+        return true;
+      case 5:
+        r.ExpectType(type, ThriftType::kStruct);
+        r.ReadStruct(data_page);
+        return true;
+      case 7:
+        r.ExpectType(type, ThriftType::kStruct);
+        r.ReadStruct(dictionary_page);
+        return true;
+      case 8:
+        r.ExpectType(type, ThriftType::kStruct);
+        r.ReadStruct(data_page_v2);
+        return true;
+      default:
+        return false;
     }
   });
   if (h.type < 0 || h.uncompressed_page_size < 0 || h.compressed_page_size < 0) {

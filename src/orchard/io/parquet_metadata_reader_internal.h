@@ -46,9 +46,9 @@ inline constexpr std::int16_t kLogicalList = 3;
 
 struct ParsedSchemaElement {
   std::string name;
-  std::optional<std::int32_t> type;          // set on leaves only
-  std::optional<std::int32_t> repetition;    // absent on the root
-  std::int32_t num_children = 0;             // > 0 on groups
+  std::optional<std::int32_t> type;        // set on leaves only
+  std::optional<std::int32_t> repetition;  // absent on the root
+  std::int32_t num_children = 0;           // > 0 on groups
   std::optional<std::int32_t> converted_type;
   std::optional<std::int16_t> logical_type;  // id of the LogicalType union member
 };
@@ -89,7 +89,7 @@ struct ParsedPageHeader {
   std::int32_t definition_levels_byte_length = 0;               // v2 only
   std::int32_t repetition_levels_byte_length = 0;               // v2 only
   bool is_compressed = true;                                    // v2 only
-  std::size_t header_size = 0;  // bytes the Thrift header took
+  std::size_t header_size = 0;                                  // bytes the Thrift header took
 };
 
 // Decodes a FileMetaData (the bytes between the data and the footer length).

@@ -60,22 +60,31 @@ SchemaIndex IndexSchema(const std::vector<ParsedSchemaElement>& schema) {
 
 std::int32_t PhysicalTypeFor(ColumnType type) {
   switch (type) {
-    case ColumnType::kString: return parquet_code::kByteArray;
-    case ColumnType::kInt64: return parquet_code::kInt64;
+    case ColumnType::kString:
+      return parquet_code::kByteArray;
+    case ColumnType::kInt64:
+      return parquet_code::kInt64;
     case ColumnType::kFloat:
-    case ColumnType::kFloatList: return parquet_code::kFloat;
-    case ColumnType::kDouble: return parquet_code::kDouble;
+    case ColumnType::kFloatList:
+      return parquet_code::kFloat;
+    case ColumnType::kDouble:
+      return parquet_code::kDouble;
   }
   return -1;
 }
 
 const char* TypeName(ColumnType type) {
   switch (type) {
-    case ColumnType::kString: return "string";
-    case ColumnType::kInt64: return "int64";
-    case ColumnType::kFloat: return "float";
-    case ColumnType::kDouble: return "double";
-    case ColumnType::kFloatList: return "list<float>";
+    case ColumnType::kString:
+      return "string";
+    case ColumnType::kInt64:
+      return "int64";
+    case ColumnType::kFloat:
+      return "float";
+    case ColumnType::kDouble:
+      return "double";
+    case ColumnType::kFloatList:
+      return "list<float>";
   }
   return "?";
 }
@@ -96,8 +105,8 @@ LeafColumn ResolveColumn(const std::vector<ParsedSchemaElement>& schema, const S
   leaf_ordinal = it->second.first_leaf;
   const std::size_t at = it->second.element;
   const ParsedSchemaElement& field = schema[at];
-  const std::string mismatch = "column '" + spec.name + "' in the file is not " +
-                               TypeName(spec.type) + " as expected";
+  const std::string mismatch =
+      "column '" + spec.name + "' in the file is not " + TypeName(spec.type) + " as expected";
   if (field.repetition == parquet_code::kRepeated) {
     throw DataError("column '" + spec.name + "' is a repeated field, which is not supported");
   }
@@ -171,8 +180,7 @@ ParsedFooter ReadFooter(std::span<const std::byte> file, std::size_t& data_end) 
   std::uint32_t footer_size = 0;
   std::memcpy(&footer_size, tail - 4, sizeof(footer_size));
   if (footer_size > file.size() - kMinSize) {
-    throw DataError("Parquet footer length " + std::to_string(footer_size) +
-                    " exceeds the file");
+    throw DataError("Parquet footer length " + std::to_string(footer_size) + " exceeds the file");
   }
   data_end = file.size() - sizeof(kMagic) - 4 - footer_size;
   try {
@@ -220,8 +228,8 @@ Table ReadParquetTable(std::span<const std::byte> file, const std::vector<Column
         if (chunk.path_in_schema != leaf.path || chunk.type != leaf.physical_type) {
           throw DataError("column chunk does not match the schema");
         }
-        const std::int64_t rows =
-            AppendColumnChunk(ChunkBytes(file, data_end, chunk), chunk, leaf, table.columns[col_idx]);
+        const std::int64_t rows = AppendColumnChunk(ChunkBytes(file, data_end, chunk), chunk, leaf,
+                                                    table.columns[col_idx]);
         if (rows != row_group.num_rows) {
           throw DataError("holds " + std::to_string(rows) + " rows, the row group " +
                           std::to_string(row_group.num_rows));

@@ -86,7 +86,8 @@ void RleReader::Read(std::span<std::uint32_t> out) {
       if (--literals_left_ == 0) {
         // The next run header starts after the whole run (groups * bit_width
         // bytes, a whole number of bytes).
-        pos_ = static_cast<std::size_t>(std::min<std::uint64_t>((literal_bit_ + 7) / 8, data_.size()));
+        pos_ =
+            static_cast<std::size_t>(std::min<std::uint64_t>((literal_bit_ + 7) / 8, data_.size()));
       }
     } else {
       NextRun();

@@ -26,12 +26,12 @@ class RleReader {
 
   const std::span<const std::byte> data_;
   const int bit_width_;
-  std::size_t pos_ = 0;               // byte offset of the next run header
-  std::uint64_t run_left_ = 0;        // values left in the current RLE run
+  std::size_t pos_ = 0;         // byte offset of the next run header
+  std::uint64_t run_left_ = 0;  // values left in the current RLE run
   std::uint32_t run_value_ = 0;
-  std::uint64_t literals_left_ = 0;   // values left in the current bit-packed run
-  std::uint64_t literal_bit_ = 0;     // bit offset of the next bit-packed value
-  std::uint64_t decoded_ = 0;         // values decoded so far, for messages
+  std::uint64_t literals_left_ = 0;  // values left in the current bit-packed run
+  std::uint64_t literal_bit_ = 0;    // bit offset of the next bit-packed value
+  std::uint64_t decoded_ = 0;        // values decoded so far, for messages
 };
 
 }  // namespace orchard::io::internal

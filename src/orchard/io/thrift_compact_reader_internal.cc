@@ -11,17 +11,28 @@ namespace {
 const char* TypeName(ThriftType type) {
   switch (type) {
     case ThriftType::kBoolTrue:
-    case ThriftType::kBoolFalse: return "bool";
-    case ThriftType::kByte: return "byte";
-    case ThriftType::kI16: return "i16";
-    case ThriftType::kI32: return "i32";
-    case ThriftType::kI64: return "i64";
-    case ThriftType::kDouble: return "double";
-    case ThriftType::kBinary: return "binary";
-    case ThriftType::kList: return "list";
-    case ThriftType::kSet: return "set";
-    case ThriftType::kMap: return "map";
-    case ThriftType::kStruct: return "struct";
+    case ThriftType::kBoolFalse:
+      return "bool";
+    case ThriftType::kByte:
+      return "byte";
+    case ThriftType::kI16:
+      return "i16";
+    case ThriftType::kI32:
+      return "i32";
+    case ThriftType::kI64:
+      return "i64";
+    case ThriftType::kDouble:
+      return "double";
+    case ThriftType::kBinary:
+      return "binary";
+    case ThriftType::kList:
+      return "list";
+    case ThriftType::kSet:
+      return "set";
+    case ThriftType::kMap:
+      return "map";
+    case ThriftType::kStruct:
+      return "struct";
   }
   return "unknown";
 }
@@ -126,7 +137,8 @@ bool ThriftCompactReader::ReadBool(ThriftType type) {
 std::string_view ThriftCompactReader::ReadBinary(ThriftType type) {
   ExpectType(type, ThriftType::kBinary);
   const std::uint64_t length = Varint();
-  if (length > data_.size() - pos_) Fail("binary of " + std::to_string(length) + " bytes truncated");
+  if (length > data_.size() - pos_)
+    Fail("binary of " + std::to_string(length) + " bytes truncated");
   const std::string_view value(reinterpret_cast<const char*>(data_.data() + pos_),
                                static_cast<std::size_t>(length));
   pos_ += static_cast<std::size_t>(length);

@@ -1,5 +1,3 @@
-#include "orchard/io/rle_reader_internal.h"
-
 #include <gtest/gtest.h>
 
 #include <random>
@@ -7,6 +5,7 @@
 
 #include "orchard/core/errors.h"
 #include "orchard/io/rle_encoder_internal.h"
+#include "orchard/io/rle_reader_internal.h"
 
 namespace orchard::io::internal {
 namespace {

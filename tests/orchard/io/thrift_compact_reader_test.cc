@@ -1,5 +1,3 @@
-#include "orchard/io/thrift_compact_reader_internal.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
@@ -7,6 +5,7 @@
 
 #include "orchard/core/errors.h"
 #include "orchard/io/thrift_compact_internal.h"
+#include "orchard/io/thrift_compact_reader_internal.h"
 
 namespace orchard::io::internal {
 namespace {
@@ -39,11 +38,21 @@ TEST(ThriftCompactReaderTest, ReadsWhatTheWriterWrites) {
   std::vector<std::int32_t> list;
   r.ReadStruct([&](std::int16_t id, ThriftType type) {
     switch (id) {
-      case 1: i32 = r.ReadI32(type); return true;
-      case 2: i64 = r.ReadI64(type); return true;
-      case 3: b3 = r.ReadBool(type); return true;
-      case 4: b4 = r.ReadBool(type); return true;
-      case 20: binary = r.ReadBinary(type); return true;
+      case 1:
+        i32 = r.ReadI32(type);
+        return true;
+      case 2:
+        i64 = r.ReadI64(type);
+        return true;
+      case 3:
+        b3 = r.ReadBool(type);
+        return true;
+      case 4:
+        b4 = r.ReadBool(type);
+        return true;
+      case 20:
+        binary = r.ReadBinary(type);
+        return true;
       case 21: {
         const std::int32_t size = r.ReadListBegin(type, ThriftType::kI32);
         for (std::int32_t i = 0; i < size; ++i) list.push_back(r.ReadI32(ThriftType::kI32));
@@ -51,9 +60,13 @@ TEST(ThriftCompactReaderTest, ReadsWhatTheWriterWrites) {
       }
       case 22:
         r.ExpectType(type, ThriftType::kStruct);
-        r.ReadStruct([&](std::int16_t, ThriftType t) { nested = r.ReadI64(t); return true; });
+        r.ReadStruct([&](std::int16_t, ThriftType t) {
+          nested = r.ReadI64(t);
+          return true;
+        });
         return true;
-      default: return false;
+      default:
+        return false;
     }
   });
   EXPECT_EQ(i32, -7);
@@ -107,15 +120,15 @@ TEST(ThriftCompactReaderTest, MalformedInputIsADataError) {
     ThriftCompactReader r(bytes);
     r.ReadStruct([](std::int16_t, ThriftType) { return false; });
   };
-  EXPECT_THROW(read_all({}), DataError);                                  // no stop byte
-  EXPECT_THROW(read_all(Bytes({0x15})), DataError);                       // i32 value missing
-  EXPECT_THROW(read_all(Bytes({0x15, 0x80, 0x80})), DataError);           // varint cut short
-  EXPECT_THROW(read_all(Bytes({0x18, 0x05, 'a', 0x00})), DataError);      // binary overruns
-  EXPECT_THROW(read_all(Bytes({0x19, 0xf5, 0x7f, 0x00})), DataError);     // list longer than data
-  EXPECT_THROW(read_all(Bytes({0x1d, 0x00})), DataError);                 // type code 13
-  EXPECT_THROW(read_all(Bytes({0x16, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
-                               0x00})),
-               DataError);  // varint past 64 bits
+  EXPECT_THROW(read_all({}), DataError);                               // no stop byte
+  EXPECT_THROW(read_all(Bytes({0x15})), DataError);                    // i32 value missing
+  EXPECT_THROW(read_all(Bytes({0x15, 0x80, 0x80})), DataError);        // varint cut short
+  EXPECT_THROW(read_all(Bytes({0x18, 0x05, 'a', 0x00})), DataError);   // binary overruns
+  EXPECT_THROW(read_all(Bytes({0x19, 0xf5, 0x7f, 0x00})), DataError);  // list longer than data
+  EXPECT_THROW(read_all(Bytes({0x1d, 0x00})), DataError);              // type code 13
+  EXPECT_THROW(
+      read_all(Bytes({0x16, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 0x00})),
+      DataError);  // varint past 64 bits
   // Structs nested 100 deep.
   std::vector<std::byte> deep(100, std::byte{0x1c});
   deep.insert(deep.end(), 101, std::byte{0});
