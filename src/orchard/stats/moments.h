@@ -29,8 +29,9 @@ class Moments {
   // Throws DataError naming the row and column if a value is NaN or infinite;
   // the accumulator is unchanged then.
   // REQUIRES: num_rows >= 0 and rows.size() == num_rows * dim() (InternalError).
-  // Cost O(num_rows · D²); batches of a few hundred rows or more use BLAS-3
-  // well, single rows cost about three times as much per row.
+  // Cost O(num_rows · D²) plus O(D²) per call: pass batches of 1024 rows or
+  // more. At D = 1280, 32-row batches cost ~5x the CPU per row of 1024-row
+  // ones (bench/stats_bench.cc), so buffer small CNN batches before adding.
   void Add(std::span<const float> rows, std::int64_t num_rows);
 
   // Adds every row that `other` has seen, as if they had been Add()ed here.

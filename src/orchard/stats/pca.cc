@@ -53,8 +53,9 @@ bool IsConstantFeature(double variance, double mean, double count) {
 // `matrix` column-major D × D (any symmetric matrix is its own transpose, so
 // row-major input is fine), upper triangle read. Out: eigenvalues ascending;
 // `matrix` holds the orthonormal eigenvectors, vector j contiguous at
-// [j·D, (j+1)·D). dsyevd beat dsyevr and Eigen's SelfAdjointEigenSolver at
-// D = 1280 (bench/stats_bench.cc, docs/pca.md).
+// [j·D, (j+1)·D). At D = 1280 dsyevd and dsyevr tie (~0.5 s of CPU each) and
+// Eigen's SelfAdjointEigenSolver takes ~3.5 to 5 times longer (bench/stats_bench.cc,
+// docs/pca.md).
 std::vector<double> SymmetricEigen(std::vector<double>& matrix, int dim) {
   std::vector<double> eigenvalues(static_cast<std::size_t>(dim));
   const lapack_int info =
