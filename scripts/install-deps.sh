@@ -14,8 +14,10 @@ packages=(
   libopenmpi-dev openmpi-bin
   python3 python3-numpy python3-opencv python3-sklearn python3-torch python3-torchvision
   python3-onnx python3-botocore
-  nodejs npm
 )
+# node and npm usually come with the machine (not always from Debian): add Debian's only when absent.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
