@@ -33,6 +33,8 @@ fi
 
 if [ ! -d "$root/tests/node/node_modules" ] || \
    [ "$root/tests/node/package-lock.json" -nt "$root/tests/node/node_modules/.package-lock.json" ]; then
-  echo "orchard: installing npm test tools (npm ci)"
-  (cd "$root/tests/node" && npm ci --no-audit --no-fund --loglevel=error)
+  # `npm install` with the committed lockfile installs the locked versions; `npm ci` in npm 11
+  # refuses this lockfile because it lists DuckDB's other-platform bindings without versions.
+  echo "orchard: installing npm test tools (locked versions)"
+  (cd "$root/tests/node" && npm install --no-audit --no-fund --loglevel=error)
 fi
