@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <initializer_list>
 #include <map>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "orchard/pipeline/fit.h"
 #include "orchard/pipeline/layout.h"
 #include "orchard/pipeline/project.h"
+#include "orchard/storage/s3_storage.h"
 
 namespace orchard::pipeline {
 namespace {
@@ -313,6 +315,15 @@ void CountFromParts(storage::Storage& output, const Plan& plan, std::int64_t row
   summary.num_shards = static_cast<std::int64_t>(plan.shards.size());
 }
 
+// Retries the S3 storages of this process needed (0 for local storage).
+std::int64_t RetriesOf(std::initializer_list<const storage::Storage*> storages) {
+  std::int64_t retries = 0;
+  for (const storage::Storage* s : storages) {
+    if (const auto* s3 = dynamic_cast<const storage::S3Storage*>(s)) retries += static_cast<std::int64_t>(s3->retry_count());
+  }
+  return retries;
+}
+
 void WriteReport(storage::Storage& output, report::RunSummary& summary, Clock::time_point start) {
   summary.total_seconds = SecondsSince(start);
   summary.peak_rss_bytes = PeakRssBytes();
@@ -364,6 +375,7 @@ report::RunSummary RunAll(const PipelineOptions& options) {
   }
   const std::int64_t rows = ProjectJob(options, *job.output, job.plan, model, job.summary);
   CountFromParts(*job.output, job.plan, rows, job.summary);
+  job.summary.storage_retries = RetriesOf({job.input.get(), job.output.get()});
   WriteReport(*job.output, job.summary, start);
   return job.summary;
 }
@@ -410,6 +422,7 @@ report::RunSummary ProjectOnly(const PipelineOptions& options) {
   const std::int64_t rows = ProjectJob(options, *output, plan, model, summary);
   if (options.shard_count == 1) {
     CountFromParts(*output, plan, rows, summary);
+    summary.storage_retries = RetriesOf({output.get()});
     WriteReport(*output, summary, start);
   }
   summary.total_seconds = SecondsSince(start);
