@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "orchard/core/errors.h"
 #include "orchard/pipeline/commands.h"
 #include "orchard/pipeline/environment.h"
+#include "orchard/pipeline/process_group.h"
 
 namespace orchard::cli {
 namespace {
@@ -70,8 +72,10 @@ int ListModels(const Invocation& inv) {
   return kExitOk;
 }
 
-int Main(const std::vector<std::string>& args) {
+int Main(const std::vector<std::string>& args, pipeline::ProcessGroup& group) {
   Invocation inv = ParseCommandLine(args, RealGetEnv);
+  inv.options.communicator = group.communicator();
+  if (inv.options.threads == 0) inv.options.threads = group.DefaultThreads();
   if (inv.command == "help") {
     std::fputs(HelpText(inv.help_topic).c_str(), stdout);
     return kExitOk;
@@ -84,7 +88,10 @@ int Main(const std::vector<std::string>& args) {
   inv.options.storage = environment.StorageOptionsFrom(RealGetEnv);
   if (inv.command == "models") return ListModels(inv);
 
-  ProgressDisplay display(stderr, StyleFor(inv.progress));
+  // Under mpirun stderr is a pipe: plain lines, whatever the terminal.
+  ProgressDisplay display(stderr, group.size() > 1 && inv.progress == ProgressMode::kAuto
+                                      ? ProgressDisplay::Style::kPlain
+                                      : StyleFor(inv.progress));
   inv.options.progress = [&display](const pipeline::Progress& p) { display.Update(p); };
   report::RunSummary summary;
   bool wrote_report = false;
@@ -96,11 +103,23 @@ int Main(const std::vector<std::string>& args) {
   } else if (inv.command == "fit") {
     summary = pipeline::FitOnly(inv.options);
   } else {
-    summary = pipeline::ProjectOnly(inv.options);
-    wrote_report = inv.options.shard_count == 1;
+    summary = pipeline::ProjectOnly(inv.options, &wrote_report);
   }
-  PrintSummary(summary, wrote_report);
+  if (group.rank() == 0) PrintSummary(summary, wrote_report);
   return kExitOk;
+}
+
+// Prints the error; under MPI also ends every rank of the job with the same
+// code (the others may be waiting in a collective), so mpirun does not hang.
+int Fail(int code, const char* what, pipeline::ProcessGroup* group) {
+  if (group != nullptr && group->size() > 1) {
+    std::fprintf(stderr, "orchard (rank %d of %d): %s\n", group->rank(), group->size(), what);
+    std::fflush(stderr);
+    group->Abort(code);
+  } else {
+    std::fprintf(stderr, "orchard: %s\n", what);
+  }
+  return code;
 }
 
 }  // namespace
@@ -109,19 +128,20 @@ int Main(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   using namespace orchard::cli;
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Outside the try block: the group must outlive the error handling, which
+  // may need it to abort the job.
+  std::unique_ptr<orchard::pipeline::ProcessGroup> group;
   try {
-    return Main(args);
+    group = std::make_unique<orchard::pipeline::ProcessGroup>(RealGetEnv);
+    return Main(args, *group);
   } catch (const orchard::UsageError& e) {
-    std::fprintf(stderr, "orchard: %s\n", e.what());
-    return kExitUsage;
+    return Fail(kExitUsage, e.what(), group.get());
   } catch (const orchard::IoError& e) {
-    std::fprintf(stderr, "orchard: %s\n", e.what());
-    return kExitIo;
+    return Fail(kExitIo, e.what(), group.get());
   } catch (const orchard::DataError& e) {
-    std::fprintf(stderr, "orchard: %s\n", e.what());
-    return kExitData;
+    return Fail(kExitData, e.what(), group.get());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "orchard: bug: %s\nPlease report it with the command line you ran.\n", e.what());
-    return kExitBug;
+    const std::string what = std::string("bug: ") + e.what() + "\nPlease report it with the command line you ran.";
+    return Fail(kExitBug, what.c_str(), group.get());
   }
 }

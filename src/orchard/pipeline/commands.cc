@@ -136,14 +136,20 @@ report::RunSummary BaseSummary(const PipelineOptions& options, const std::string
   return s;
 }
 
-// Lists INPUT and loads OUT/plan.json, or writes it when absent. A plan from
-// another input listing or other settings is refused unless --overwrite.
-void PlanJob(const PipelineOptions& options, Job& job) {
-  const Clock::time_point start = Clock::now();
+// Opens the storages and resolves the model: what every rank does for itself.
+void OpenJob(const PipelineOptions& options, Job& job) {
   job.output = storage::OpenStorage(options.output_uri, options.storage);
   job.input = storage::OpenStorage(options.input_uri, options.storage);
   job.model = model::ResolveModel(options.model, options.model_spec_path, options.model_search);
   job.preprocess = PreprocessFor(job.model.spec, options.image_size, &job.image_size);
+}
+
+// Opens the job, lists INPUT and loads OUT/plan.json, or writes it when absent.
+// A plan from another input listing or other settings is refused unless
+// --overwrite.
+void PlanJob(const PipelineOptions& options, Job& job) {
+  const Clock::time_point start = Clock::now();
+  OpenJob(options, job);
   std::int64_t skipped = 0;
   job.images = SelectImages(job.input->List(""),
                             OutputPrefixInsideInput(options.input_uri, options.output_uri), &skipped);
@@ -189,20 +195,23 @@ io::TableWriterOptions TableOptions(const PipelineOptions& options, const std::s
   return table;
 }
 
-// Featurizes this worker's pending shards; fills the summary's counts.
-void FeaturizeJob(const PipelineOptions& options, Job& job) {
+using ShardSource = std::function<std::optional<std::int64_t>()>;
+
+// The shards among `candidates` whose moments part is not committed yet.
+std::vector<std::int64_t> PendingShards(storage::Storage& output, const std::vector<std::int64_t>& candidates) {
   std::vector<std::int64_t> pending;
-  std::int64_t total_images = 0;
-  const auto mine = dist::ShardsOfWorker(options.shard_index, options.shard_count,
-                                         static_cast<std::int64_t>(job.plan.shards.size()));
-  for (std::int64_t shard : mine) {
-    if (job.output->Exists(PartKey(PartKind::kMoments, shard, ".bin"))) {
-      ++job.summary.shards_skipped;
-    } else {
-      pending.push_back(shard);
-      total_images += job.plan.shards[shard].count;
-    }
+  for (std::int64_t shard : candidates) {
+    if (!output.Exists(PartKey(PartKind::kMoments, shard, ".bin"))) pending.push_back(shard);
   }
+  return pending;
+}
+
+// Featurizes the shards `next_shard` hands out, some of `pending` (all of them
+// in a single process); fills the summary's counts and stage timings.
+void FeaturizeJob(const PipelineOptions& options, Job& job, const std::vector<std::int64_t>& pending,
+                  const ShardSource& next_shard) {
+  std::int64_t total_images = 0;
+  for (std::int64_t shard : pending) total_images += job.plan.shards[shard].count;
   FeaturizeContext context;
   context.input = job.input.get();
   context.output = job.output.get();
@@ -222,7 +231,7 @@ void FeaturizeJob(const PipelineOptions& options, Job& job) {
   context.progress = options.progress;
   context.total_images = total_images;
   FeaturizeResult result;
-  if (!pending.empty()) result = RunFeaturize(context, Iterate(pending));
+  if (!pending.empty()) result = RunFeaturize(context, next_shard);
 
   report::RunSummary& s = job.summary;
   s.model_name = job.model.spec.name;
@@ -267,11 +276,9 @@ stats::PcaModel FitJob(const PipelineOptions& options, storage::Storage& output,
 }
 
 std::int64_t ProjectJob(const PipelineOptions& options, storage::Storage& output, const Plan& plan,
-                        const stats::PcaModel& model, report::RunSummary& summary) {
-  const auto shards = dist::ShardsOfWorker(options.shard_index, options.shard_count,
-                                           static_cast<std::int64_t>(plan.shards.size()));
+                        const stats::PcaModel& model, report::RunSummary& summary, const ShardSource& next_shard) {
   const ProjectResult result = RunProject(
-      output, model, TableOptions(options, plan.model_name, model.input_dim, plan.image_size), Iterate(shards));
+      output, model, TableOptions(options, plan.model_name, model.input_dim, plan.image_size), next_shard);
   summary.stages.push_back({"project", result.seconds, result.rows, "rows"});
   summary.pca_k = model.k;
   summary.explained_variance_ratio = model.explained_variance_ratio_all;
@@ -280,8 +287,8 @@ std::int64_t ProjectJob(const PipelineOptions& options, storage::Storage& output
 
 // Counts from the committed parts rather than from this process, so that the
 // report of a resumed or distributed job covers every shard.
-void CountFromParts(storage::Storage& output, const Plan& plan, std::int64_t rows_with_features,
-                    report::RunSummary& summary) {
+// Every planned image has either a features row or an errors line.
+void CountFromParts(storage::Storage& output, const Plan& plan, report::RunSummary& summary) {
   std::map<std::string, std::int64_t> by_reason;
   summary.failure_examples.clear();
   for (const ShardInfo& shard : plan.shards) {
@@ -310,7 +317,7 @@ void CountFromParts(storage::Storage& output, const Plan& plan, std::int64_t row
     failed += count;
   }
   summary.num_failed = failed;
-  summary.num_succeeded = rows_with_features;
+  summary.num_succeeded = plan.num_images - failed;
   summary.num_images = plan.num_images;
   summary.num_shards = static_cast<std::int64_t>(plan.shards.size());
 }
@@ -357,45 +364,176 @@ Plan ReadPlan(storage::Storage& output) {
   return PlanFromJson(TextOf(output.Read(kPlanKey)));
 }
 
+// This worker's shards of an array job (all of them for 1 worker).
+std::vector<std::int64_t> ShardsOfThisWorker(const PipelineOptions& options, const Plan& plan) {
+  return dist::ShardsOfWorker(options.shard_index, options.shard_count, static_cast<std::int64_t>(plan.shards.size()));
+}
+
+// Projections, report and _SUCCESS depend on the PCA model: a new model
+// makes them stale.
+void RemoveProjections(storage::Storage& output) {
+  for (const storage::ObjectInfo& object : output.List("pca/part-")) output.Delete(object.key);
+  for (const char* key : {kReportJsonKey, kReportHtmlKey, kSuccessKey}) output.Delete(key);
+}
+
+dist::Communicator& CommunicatorOf(const PipelineOptions& options) {
+  static const std::unique_ptr<dist::Communicator> single = dist::NewSingleProcessCommunicator();
+  return options.communicator != nullptr ? *options.communicator : *single;
+}
+
+void RequireOneRank(const PipelineOptions& options, const std::string& command) {
+  if (CommunicatorOf(options).size() > 1) {
+    throw UsageError("`orchard " + command + "` runs as one step of an array job and not under mpirun; "
+                     "under mpirun use `orchard run`, which spreads every stage over the ranks");
+  }
+}
+
+std::vector<std::byte> BytesOf(const std::string& text) {
+  const auto* data = reinterpret_cast<const std::byte*>(text.data());
+  return std::vector<std::byte>(data, data + text.size());
+}
+
+// What rank 0 decided and the other ranks need: the plan, the listing it cuts
+// and the shards left to featurize.
+std::string JobMessage(const Job& job, const std::vector<std::int64_t>& pending) {
+  nlohmann::json images = nlohmann::json::array();
+  for (const ImageEntry& e : job.images) images.push_back({e.key, e.label, e.size_bytes});
+  return nlohmann::json{{"plan", PlanToJson(job.plan)}, {"images", images}, {"pending", pending}}.dump();
+}
+
+void ReadJobMessage(const std::string& text, Job& job, std::vector<std::int64_t>* pending) {
+  const nlohmann::json message = nlohmann::json::parse(text);
+  job.plan = PlanFromJson(message.at("plan").get<std::string>());
+  job.images.clear();
+  for (const nlohmann::json& e : message.at("images")) {
+    job.images.push_back({e.at(0).get<std::string>(), e.at(1).get<std::string>(), e.at(2).get<std::uint64_t>()});
+  }
+  *pending = message.at("pending").get<std::vector<std::int64_t>>();
+}
+
+// A shard source over the communicator's work queue on `shards` (collective).
+ShardSource QueueOver(dist::Communicator& comm, std::vector<std::int64_t> shards) {
+  comm.StartWorkQueue(static_cast<std::int64_t>(shards.size()));
+  auto owned = std::make_shared<std::vector<std::int64_t>>(std::move(shards));
+  return [&comm, owned]() -> std::optional<std::int64_t> {
+    const std::optional<std::int64_t> item = comm.NextWorkItem();
+    if (!item) return std::nullopt;
+    return (*owned)[*item];
+  };
+}
+
+// Gathers every rank's stage timings, retries and peak memory into rank 0's
+// summary (collective). A stage's time is the slowest rank's, its items the
+// sum over ranks.
+void GatherRankStats(dist::Communicator& comm, report::RunSummary& summary) {
+  nlohmann::json mine = {{"retries", summary.storage_retries}, {"rss", PeakRssBytes()}, {"stages", nlohmann::json::array()}};
+  for (const report::StageTiming& t : summary.stages) mine["stages"].push_back({t.name, t.seconds, t.items});
+  const std::vector<std::vector<std::byte>> all = comm.AllGather(BytesOf(mine.dump()));
+  summary.ranks = comm.size();
+  summary.storage_retries = 0;
+  for (report::StageTiming& t : summary.stages) t.items = 0;
+  for (const std::vector<std::byte>& bytes : all) {
+    const nlohmann::json rank = nlohmann::json::parse(TextOf(bytes));
+    summary.storage_retries += rank.at("retries").get<std::int64_t>();
+    summary.peak_rss_bytes = std::max(summary.peak_rss_bytes, rank.at("rss").get<std::int64_t>());
+    for (const nlohmann::json& stage : rank.at("stages")) {
+      for (report::StageTiming& t : summary.stages) {
+        if (t.name != stage.at(0).get<std::string>()) continue;
+        t.seconds = std::max(t.seconds, stage.at(1).get<double>());
+        t.items += stage.at(2).get<std::int64_t>();
+      }
+    }
+  }
+}
+
 }  // namespace
 
 report::RunSummary RunAll(const PipelineOptions& options) {
   const Clock::time_point start = Clock::now();
+  dist::Communicator& comm = CommunicatorOf(options);
+  const bool distributed = comm.size() > 1;
   Job job;
   job.summary = BaseSummary(options, "run");
-  PlanJob(options, job);
-  job.output->Delete(kSuccessKey);
-  FeaturizeJob(options, job);
-  stats::PcaModel model;
-  if (options.pca_model_uri.empty()) {
-    model = FitJob(options, *job.output, job.plan, job.summary);
+
+  // Plan: rank 0 lists and plans, the others receive what it decided.
+  std::vector<std::int64_t> pending;
+  if (comm.rank() == 0) {
+    PlanJob(options, job);
+    job.output->Delete(kSuccessKey);
+    pending = PendingShards(*job.output, ShardsOfThisWorker(options, job.plan));
   } else {
-    model = LoadGivenPcaModel(options, job);
-    WritePcaModel(*job.output, kPcaModelKey, model);
+    OpenJob(options, job);
   }
-  const std::int64_t rows = ProjectJob(options, *job.output, job.plan, model, job.summary);
-  CountFromParts(*job.output, job.plan, rows, job.summary);
+  if (distributed) {
+    const std::vector<std::byte> message = comm.Broadcast(BytesOf(comm.rank() == 0 ? JobMessage(job, pending) : ""), 0);
+    if (comm.rank() != 0) ReadJobMessage(TextOf(message), job, &pending);
+  }
+  job.summary.shards_skipped = static_cast<std::int64_t>(ShardsOfThisWorker(options, job.plan).size() - pending.size());
+
+  // Featurize: in one process the pending shards in order; under MPI each
+  // rank claims the next pending shard when it is ready for one.
+  PipelineOptions featurize_options = options;
+  if (distributed && options.progress) {
+    const std::string who = " (rank " + std::to_string(comm.rank()) + " of " + std::to_string(comm.size()) + ")";
+    featurize_options.progress = [who, progress = options.progress](Progress p) {
+      p.stage += who;
+      progress(p);
+    };
+  }
+  FeaturizeJob(featurize_options, job, pending, distributed ? QueueOver(comm, pending) : Iterate(pending));
+  if (comm.rank() != 0) std::erase_if(job.summary.stages, [](const auto& t) { return t.name == "plan"; });
+  comm.Barrier();  // every shard's moments are committed
+
+  // Fit (or load the given model) on rank 0, merging moments in shard order,
+  // so that the model does not depend on the number of ranks.
+  stats::PcaModel model;
+  if (comm.rank() == 0) {
+    if (options.pca_model_uri.empty()) {
+      model = FitJob(options, *job.output, job.plan, job.summary);
+    } else {
+      model = LoadGivenPcaModel(options, job);
+      WritePcaModel(*job.output, kPcaModelKey, model);
+    }
+  }
+  if (distributed) {
+    const std::vector<std::byte> text = comm.Broadcast(BytesOf(comm.rank() == 0 ? stats::PcaModelToJson(model) : ""), 0);
+    if (comm.rank() != 0) model = stats::PcaModelFromJson(TextOf(text));
+  }
+
+  const std::vector<std::int64_t> all_shards = ShardsOfThisWorker(options, job.plan);
+  ProjectJob(options, *job.output, job.plan, model, job.summary,
+             distributed ? QueueOver(comm, all_shards) : Iterate(all_shards));
   job.summary.storage_retries = RetriesOf({job.input.get(), job.output.get()});
-  WriteReport(*job.output, job.summary, start);
+  if (distributed) GatherRankStats(comm, job.summary);
+  if (comm.rank() == 0) {
+    CountFromParts(*job.output, job.plan, job.summary);
+    WriteReport(*job.output, job.summary, start);
+  }
   return job.summary;
 }
 
 report::RunSummary FeaturizeOnly(const PipelineOptions& options) {
+  RequireOneRank(options, "featurize");
   const Clock::time_point start = Clock::now();
   Job job;
   job.summary = BaseSummary(options, "featurize");
   PlanJob(options, job);
-  FeaturizeJob(options, job);
+  const std::vector<std::int64_t> mine = ShardsOfThisWorker(options, job.plan);
+  const std::vector<std::int64_t> pending = PendingShards(*job.output, mine);
+  job.summary.shards_skipped = static_cast<std::int64_t>(mine.size() - pending.size());
+  FeaturizeJob(options, job, pending, Iterate(pending));
   job.summary.total_seconds = SecondsSince(start);
   job.summary.peak_rss_bytes = PeakRssBytes();
   return job.summary;
 }
 
 report::RunSummary FitOnly(const PipelineOptions& options) {
+  RequireOneRank(options, "fit");
   const Clock::time_point start = Clock::now();
   report::RunSummary summary = BaseSummary(options, "fit");
   std::unique_ptr<storage::Storage> output = storage::OpenStorage(options.output_uri, options.storage);
   const Plan plan = ReadPlan(*output);
+  RemoveProjections(*output);
   const stats::PcaModel model = FitJob(options, *output, plan, summary);
   summary.model_name = plan.model_name;
   summary.num_images = plan.num_images;
@@ -407,11 +545,16 @@ report::RunSummary FitOnly(const PipelineOptions& options) {
   return summary;
 }
 
-report::RunSummary ProjectOnly(const PipelineOptions& options) {
+report::RunSummary ProjectOnly(const PipelineOptions& options, bool* wrote_report) {
+  if (wrote_report != nullptr) *wrote_report = false;
+  RequireOneRank(options, "project");
   const Clock::time_point start = Clock::now();
   report::RunSummary summary = BaseSummary(options, "project");
   std::unique_ptr<storage::Storage> output = storage::OpenStorage(options.output_uri, options.storage);
   const Plan plan = ReadPlan(*output);
+  if (!output->Exists(kPcaModelKey)) {
+    throw UsageError(output->Uri(kPcaModelKey) + " does not exist: run `orchard fit` with this OUT first");
+  }
   const stats::PcaModel model = ReadPcaModel(*output, kPcaModelKey);
   summary.model_name = plan.model_name;
   summary.input_uri = plan.input_uri;
@@ -419,11 +562,20 @@ report::RunSummary ProjectOnly(const PipelineOptions& options) {
   summary.num_succeeded = model.n_samples;
   summary.feature_dim = model.input_dim;
   summary.num_shards = static_cast<std::int64_t>(plan.shards.size());
-  const std::int64_t rows = ProjectJob(options, *output, plan, model, summary);
-  if (options.shard_count == 1) {
-    CountFromParts(*output, plan, rows, summary);
+  ProjectJob(options, *output, plan, model, summary, Iterate(ShardsOfThisWorker(options, plan)));
+  // Every shard projected (ours are committed, the others' checked after
+  // that): this worker writes the job's report. The last worker to finish
+  // always sees every part; two that finish together write the same report.
+  bool all_projected = true;
+  for (const ShardInfo& shard : plan.shards) {
+    const std::string key = PartKey(PartKind::kPca, shard.index, TableExtension(options.format == io::TableFormat::kCsv));
+    all_projected = all_projected && output->Exists(key);
+  }
+  if (all_projected) {
+    CountFromParts(*output, plan, summary);
     summary.storage_retries = RetriesOf({output.get()});
     WriteReport(*output, summary, start);
+    if (wrote_report != nullptr) *wrote_report = true;
   }
   summary.total_seconds = SecondsSince(start);
   return summary;

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "orchard/dist/communicator.h"
 #include "orchard/io/table_writer.h"
 #include "orchard/model/model_lookup.h"
 #include "orchard/pipeline/progress.h"
@@ -34,22 +35,36 @@ struct PipelineOptions {
   int shard_count = 1;
   bool overwrite = false;                // replace an OUT that holds another job's results
   ProgressCallback progress;
+  // The ranks of an MPI job (not owned); nullptr = this process alone. Only
+  // `run` spreads its work over more than one rank.
+  dist::Communicator* communicator = nullptr;
 };
 
 // `orchard run`: plan, featurize (skipping shards already done), fit (or load
 // pca_model_uri), project, then report.json/report.html and _SUCCESS.
-// Returns the summary that was written. Throws orchard errors (errors.h).
+// Under MPI (communicator with size() > 1) it is collective: rank 0 plans and
+// broadcasts the plan, every rank claims shards from a shared work queue,
+// rank 0 merges the moments in shard order (so the fit does not depend on the
+// number of ranks) and broadcasts the model, every rank projects, and rank 0
+// writes the one report. Returns the summary that was written (on every rank).
+// Throws orchard errors (errors.h); under MPI the caller must then end the job
+// with Communicator::Abort, since the other ranks wait in a collective.
 report::RunSummary RunAll(const PipelineOptions& options);
 
 // `orchard featurize`: plan if needed, then featurize the shards of
-// shard_index among shard_count that are not done yet.
+// shard_index among shard_count that are not done yet. This and the two
+// commands below are the steps of an array job; they refuse to run on more
+// than one MPI rank (UsageError).
 report::RunSummary FeaturizeOnly(const PipelineOptions& options);
 
-// `orchard fit OUT`: merge all moments parts and write pca/model.json.
+// `orchard fit OUT`: merge all moments parts and write pca/model.json; removes
+// projections, report and _SUCCESS made with an earlier model.
 report::RunSummary FitOnly(const PipelineOptions& options);
 
-// `orchard project OUT`: project the shards of shard_index among shard_count;
-// with shard_count == 1 also writes the report and _SUCCESS.
-report::RunSummary ProjectOnly(const PipelineOptions& options);
+// `orchard project OUT`: project the shards of shard_index among shard_count.
+// The worker that finds every shard projected once its own are committed (the
+// last one to finish, or the only one) writes the report and _SUCCESS, and
+// sets *wrote_report (when given).
+report::RunSummary ProjectOnly(const PipelineOptions& options, bool* wrote_report = nullptr);
 
 }  // namespace orchard::pipeline

@@ -52,6 +52,7 @@ std::string ToHtml(const RunSummary& s) {
       s.image_width == 0 ? "native" : std::to_string(s.image_width) + "×" + std::to_string(s.image_height));
   Row(html, "feature dimension", std::to_string(s.feature_dim));
   Row(html, "batch size / threads", std::to_string(s.batch_size) + " / " + std::to_string(s.threads));
+  if (s.ranks > 1) Row(html, "MPI ranks", std::to_string(s.ranks));
   Row(html, "created", s.created_at);
   Row(html, "orchard version", s.orchard_version);
   html << "</table>\n<h2>Counts</h2>\n<table>\n";

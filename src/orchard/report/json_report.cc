@@ -35,6 +35,7 @@ std::string ToJson(const RunSummary& s) {
   j["feature_dim"] = s.feature_dim;
   j["batch_size"] = s.batch_size;
   j["threads"] = s.threads;
+  j["ranks"] = s.ranks;
   j["counts"] = {{"images", s.num_images},
                  {"succeeded", s.num_succeeded},
                  {"failed", s.num_failed},

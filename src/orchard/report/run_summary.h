@@ -39,14 +39,15 @@ struct RunSummary {
   int image_height = 0;
   int feature_dim = 0;
   int batch_size = 0;
-  int threads = 0;
+  int threads = 0;                      // per process
+  int ranks = 1;                        // MPI ranks (processes) that ran the job
   std::int64_t num_images = 0;          // planned images
   std::int64_t num_succeeded = 0;       // images with features
   std::int64_t num_failed = 0;
   std::int64_t num_shards = 0;
   std::int64_t shards_skipped = 0;      // already done before this run (resume)
-  std::int64_t storage_retries = 0;
-  std::int64_t peak_rss_bytes = 0;
+  std::int64_t storage_retries = 0;     // summed over ranks
+  std::int64_t peak_rss_bytes = 0;      // the largest of any rank
   double total_seconds = 0.0;
   std::vector<StageTiming> stages;
   std::vector<FailureCount> failures_by_reason;
