@@ -10,22 +10,6 @@
 namespace orchard::io::internal {
 namespace {
 
-const char* TypeName(ColumnType type) {
-  switch (type) {
-    case ColumnType::kString:
-      return "string";
-    case ColumnType::kInt64:
-      return "int64";
-    case ColumnType::kFloat:
-      return "float";
-    case ColumnType::kDouble:
-      return "double";
-    case ColumnType::kFloatList:
-      return "list<float>";
-  }
-  return "?";
-}
-
 std::int64_t RowsOf(const ColumnData& data) {
   return std::visit(
       [](const auto& column) -> std::int64_t {
@@ -65,7 +49,7 @@ void CheckSchemaAndOptions(const std::vector<ColumnSpec>& schema,
     }
     if (spec.dictionary && spec.type != ColumnType::kString) {
       throw UsageError("table column '" + spec.name +
-                       "': dictionary encoding needs a string column, not " + TypeName(spec.type));
+                       "': dictionary encoding needs a string column, not " + ToString(spec.type));
     }
   }
   if (options.row_group_max_rows <= 0 || options.row_group_max_bytes <= 0 ||
@@ -84,7 +68,7 @@ std::int64_t CheckBatch(const std::vector<ColumnSpec>& schema,
     const ColumnData& data = columns[col_idx];
     // The variant's alternatives are declared in ColumnType order.
     ORCHARD_CHECK(data.index() == static_cast<std::size_t>(spec.type),
-                  "column '" << spec.name << "' is " << TypeName(spec.type)
+                  "column '" << spec.name << "' is " << ToString(spec.type)
                              << " but the batch holds variant alternative " << data.index());
     if (spec.type == ColumnType::kFloatList) CheckOffsets(spec, std::get<FloatListColumn>(data));
     const std::int64_t rows = RowsOf(data);

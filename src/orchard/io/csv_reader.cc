@@ -114,22 +114,6 @@ bool ParseFloatList(std::string_view text, std::vector<float>& values) {
   }
 }
 
-const char* TypeName(ColumnType type) {
-  switch (type) {
-    case ColumnType::kString:
-      return "string";
-    case ColumnType::kInt64:
-      return "int64";
-    case ColumnType::kFloat:
-      return "float";
-    case ColumnType::kDouble:
-      return "double";
-    case ColumnType::kFloatList:
-      return "list<float>";
-  }
-  return "?";
-}
-
 void AppendCell(const std::string& cell, ColumnValues& column) {
   bool ok = true;
   switch (column.type) {
@@ -152,7 +136,7 @@ void AppendCell(const std::string& cell, ColumnValues& column) {
   }
   if (!ok) {
     throw DataError("column '" + column.name + "': cannot read \"" + cell.substr(0, 64) + "\" as " +
-                    TypeName(column.type));
+                    ToString(column.type));
   }
 }
 

@@ -72,7 +72,7 @@ void WriteRowGroup(ThriftCompactWriter& w, const RowGroup& rg) {
   w.FieldI64(5, rg.file_offset);
   w.FieldI64(6, rg.total_compressed_size);
   // i16 on the wire is the same zigzag varint as i32.
-  if (rg.ordinal) w.FieldI32(7, *rg.ordinal);
+  if (rg.ordinal) w.FieldI16(7, *rg.ordinal);
   w.StructEnd();
 }
 

@@ -1,5 +1,8 @@
 #include "orchard/io/parquet_metadata_reader_internal.h"
 
+#include <initializer_list>
+#include <utility>
+
 #include "orchard/core/errors.h"
 #include "orchard/io/thrift_compact_reader_internal.h"
 
@@ -194,56 +197,31 @@ ParsedFooter ParseFooter(std::span<const std::byte> bytes) {
 ParsedPageHeader ParsePageHeader(std::span<const std::byte> bytes) {
   ThriftCompactReader r(bytes);
   ParsedPageHeader h;
-  auto data_page = [&](std::int16_t id, ThriftType type) {
-    switch (id) {
-      case 1:
-        h.num_values = r.ReadI32(type);
+  // The three page-specific headers differ only in which field id holds which i32.
+  using I32Fields = std::initializer_list<std::pair<std::int16_t, std::int32_t*>>;
+  auto read_i32 = [&r](std::int16_t id, ThriftType type, I32Fields fields) {
+    for (const auto& [field_id, target] : fields) {
+      if (field_id == id) {
+        *target = r.ReadI32(type);
         return true;
-      case 2:
-        h.encoding = r.ReadI32(type);
-        return true;
-      case 3:
-        h.definition_level_encoding = r.ReadI32(type);
-        return true;
-      case 4:
-        h.repetition_level_encoding = r.ReadI32(type);
-        return true;
-      default:
-        return false;
+      }
     }
+    return false;
+  };
+  auto data_page = [&](std::int16_t id, ThriftType type) {
+    return read_i32(id, type, {{1, &h.num_values}, {2, &h.encoding}, {3, &h.definition_level_encoding},
+                               {4, &h.repetition_level_encoding}});
   };
   auto data_page_v2 = [&](std::int16_t id, ThriftType type) {
-    switch (id) {
-      case 1:
-        h.num_values = r.ReadI32(type);
-        return true;
-      case 4:
-        h.encoding = r.ReadI32(type);
-        return true;
-      case 5:
-        h.definition_levels_byte_length = r.ReadI32(type);
-        return true;
-      case 6:
-        h.repetition_levels_byte_length = r.ReadI32(type);
-        return true;
-      case 7:
-        h.is_compressed = r.ReadBool(type);
-        return true;
-      default:
-        return false;
+    if (id == 7) {
+      h.is_compressed = r.ReadBool(type);
+      return true;
     }
+    return read_i32(id, type, {{1, &h.num_values}, {4, &h.encoding}, {5, &h.definition_levels_byte_length},
+                               {6, &h.repetition_levels_byte_length}});
   };
   auto dictionary_page = [&](std::int16_t id, ThriftType type) {
-    switch (id) {
-      case 1:
-        h.num_values = r.ReadI32(type);
-        return true;
-      case 2:
-        h.encoding = r.ReadI32(type);
-        return true;
-      default:
-        return false;
-    }
+    return read_i32(id, type, {{1, &h.num_values}, {2, &h.encoding}});
   };
   r.ReadStruct([&](std::int16_t id, ThriftType type) {
     switch (id) {

@@ -73,22 +73,6 @@ std::int32_t PhysicalTypeFor(ColumnType type) {
   return -1;
 }
 
-const char* TypeName(ColumnType type) {
-  switch (type) {
-    case ColumnType::kString:
-      return "string";
-    case ColumnType::kInt64:
-      return "int64";
-    case ColumnType::kFloat:
-      return "float";
-    case ColumnType::kDouble:
-      return "double";
-    case ColumnType::kFloatList:
-      return "list<float>";
-  }
-  return "?";
-}
-
 bool IsLeaf(const ParsedSchemaElement& e) { return e.num_children == 0 && e.type.has_value(); }
 
 // Non-repeated: 0 definition levels when required, 1 when optional.
@@ -106,7 +90,7 @@ LeafColumn ResolveColumn(const std::vector<ParsedSchemaElement>& schema, const S
   const std::size_t at = it->second.element;
   const ParsedSchemaElement& field = schema[at];
   const std::string mismatch =
-      "column '" + spec.name + "' in the file is not " + TypeName(spec.type) + " as expected";
+      "column '" + spec.name + "' in the file is not " + ToString(spec.type) + " as expected";
   if (field.repetition == parquet_code::kRepeated) {
     throw DataError("column '" + spec.name + "' is a repeated field, which is not supported");
   }

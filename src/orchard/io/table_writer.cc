@@ -7,6 +7,17 @@
 
 namespace orchard::io {
 
+const char* ToString(ColumnType type) {
+  switch (type) {
+    case ColumnType::kString: return "string";
+    case ColumnType::kInt64: return "int64";
+    case ColumnType::kFloat: return "float";
+    case ColumnType::kDouble: return "double";
+    case ColumnType::kFloatList: return "list<float>";
+  }
+  return "unknown";
+}
+
 TableWriter::~TableWriter() = default;
 
 std::unique_ptr<TableWriter> OpenTableWriter(std::unique_ptr<OutputStream> out,

@@ -20,6 +20,9 @@ namespace orchard::io {
 //   kFloatList  Parquet three-level LIST of required FLOAT (Spark array<float>, DuckDB FLOAT[])
 enum class ColumnType { kString, kInt64, kFloat, kDouble, kFloatList };
 
+// "string", "int64", "float", "double" or "list<float>", for messages.
+const char* ToString(ColumnType type);
+
 struct ColumnSpec {
   std::string name;  // non-empty, unique within the schema
   ColumnType type = ColumnType::kString;

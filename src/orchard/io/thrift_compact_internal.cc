@@ -6,6 +6,11 @@ namespace orchard::io::internal {
 
 ThriftCompactWriter::ThriftCompactWriter() : last_field_ids_{0} {}
 
+void ThriftCompactWriter::FieldI16(std::int16_t id, std::int16_t value) {
+  FieldHeader(id, ThriftType::kI16);
+  ZigZag(value);
+}
+
 void ThriftCompactWriter::FieldI32(std::int16_t id, std::int32_t value) {
   FieldHeader(id, ThriftType::kI32);
   ZigZag(value);

@@ -41,6 +41,7 @@ class ThriftCompactWriter {
  public:
   ThriftCompactWriter();
 
+  void FieldI16(std::int16_t id, std::int16_t value);
   void FieldI32(std::int16_t id, std::int32_t value);
   void FieldI64(std::int16_t id, std::int64_t value);
   void FieldBool(std::int16_t id, bool value);

@@ -24,6 +24,13 @@ TEST(ThriftCompactWriterTest, ShortFieldHeaderHoldsDeltaAndType) {
   EXPECT_THAT(Bytes(w), ::testing::ElementsAre(0x15, 14, 0x26, 1, 0));
 }
 
+TEST(ThriftCompactWriterTest, I16FieldsHaveTheirOwnTypeCode) {
+  ThriftCompactWriter w;
+  w.FieldI16(7, -3);  // delta 7, type i16 (4); zigzag(-3) = 5
+  w.StructEnd();
+  EXPECT_THAT(Bytes(w), ::testing::ElementsAre(0x74, 5, 0));
+}
+
 TEST(ThriftCompactWriterTest, LargeFieldDeltaUsesLongForm) {
   ThriftCompactWriter w;
   w.FieldI32(20, 0);  // delta 20 > 15: type byte, then zigzag(20) = 40 as varint
