@@ -42,6 +42,14 @@ Options:
   --shard-count N           number of tasks of the array job
   --overwrite               replace results of another job in OUT instead of refusing
   --progress auto|bar|plain|none   progress display on stderr (default auto)
+  --s3-endpoint URL         S3-compatible server, http(s)://host[:port], addressed path-style
+                            (default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL, the profile's
+                            endpoint_url, else AWS)
+  --io-threads N            S3 connections kept open, and S3 images read at once (default 16)
+
+S3 credentials and region come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
+(/ AWS_SESSION_TOKEN), AWS_PROFILE and ~/.aws/{credentials,config}, AWS_REGION,
+or the EC2 instance role, as with the AWS CLI (docs/s3.md).
 
 Exit codes: 0 success, 2 usage, 3 I/O, 4 bad data or model, 70 bug.
 )";
@@ -90,6 +98,8 @@ const std::map<std::string, std::vector<std::string>>& ValueFlags() {
       {"--shard-index", {"featurize", "project"}},
       {"--shard-count", {"featurize", "project"}},
       {"--progress", {"run", "featurize", "fit", "project"}},
+      {"--s3-endpoint", {"run", "featurize", "fit", "project"}},
+      {"--io-threads", {"run", "featurize", "fit", "project"}},
   };
   return flags;
 }
@@ -162,10 +172,31 @@ void ApplyFlag(Invocation& inv, const std::string& flag, const std::string& valu
     const auto it = kModes.find(value);
     if (it == kModes.end()) throw UsageError("--progress expects auto, bar, plain or none, got '" + value + "'");
     inv.progress = it->second;
+  } else if (flag == "--s3-endpoint") {
+    std::string endpoint = value;
+    if (endpoint.ends_with('/')) endpoint.pop_back();
+    const size_t sep = endpoint.find("://");
+    const std::string scheme = sep == std::string::npos ? "" : endpoint.substr(0, sep);
+    if ((scheme != "http" && scheme != "https") || endpoint.size() == sep + 3 ||
+        endpoint.find('/', sep + 3) != std::string::npos) {
+      throw UsageError("--s3-endpoint expects http://host[:port] or https://host[:port], got '" + value +
+                       "'");
+    }
+    inv.storage_flags.s3_endpoint = endpoint;
+  } else if (flag == "--io-threads") {
+    inv.storage_flags.io_threads = static_cast<int>(ParseInt(flag, value, 1));
   }
 }
 
 }  // namespace
+
+void ApplyStorageFlags(const StorageFlags& flags, storage::StorageOptions& options) {
+  if (!flags.s3_endpoint.empty()) {
+    options.s3.endpoint = flags.s3_endpoint;
+    options.s3.path_style = true;
+  }
+  if (flags.io_threads > 0) options.s3.io_threads = flags.io_threads;
+}
 
 std::string HelpText(const std::string& topic) {
   (void)topic;  // one page documents every command; it is short enough

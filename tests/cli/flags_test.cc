@@ -77,12 +77,56 @@ TEST(FlagsTest, ModelSearchPlacesComeFromFlagsAndEnvironment) {
   EXPECT_EQ(xdg.options.model_search.cache_dir, "/c/orchard/models");
 }
 
+TEST(FlagsTest, StorageFlagsOverrideTheEnvironment) {
+  const std::map<std::string, std::string> env{{"AWS_ENDPOINT_URL", "http://env-host:9000"},
+                                               {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
+                                               {"AWS_SECRET_ACCESS_KEY", "secret"},
+                                               {"HOME", "/nonexistent"}};
+  Invocation inv = Parse({"run", "s3://b/in", "--out", "s3://b/out", "--s3-endpoint", "http://127.0.0.1:4569/",
+                          "--io-threads", "4"},
+                         env);
+  EXPECT_EQ(inv.storage_flags.s3_endpoint, "http://127.0.0.1:4569");
+  EXPECT_EQ(inv.storage_flags.io_threads, 4);
+
+  storage::StorageOptions options;
+  options.s3 = storage::S3OptionsFromEnvironment(Env(env));
+  ASSERT_EQ(options.s3.endpoint, "http://env-host:9000");
+  ApplyStorageFlags(inv.storage_flags, options);
+  EXPECT_EQ(options.s3.endpoint, "http://127.0.0.1:4569");
+  EXPECT_TRUE(options.s3.path_style);
+  EXPECT_EQ(options.s3.io_threads, 4);
+  EXPECT_EQ(options.s3.credentials.access_key_id, "AKIDEXAMPLE");  // the rest stays
+
+  // Without the flags, the environment's settings stand.
+  storage::StorageOptions untouched;
+  untouched.s3 = storage::S3OptionsFromEnvironment(Env(env));
+  const int default_threads = untouched.s3.io_threads;
+  ApplyStorageFlags(Parse({"fit", "s3://b/out"}, env).storage_flags, untouched);
+  EXPECT_EQ(untouched.s3.endpoint, "http://env-host:9000");
+  EXPECT_EQ(untouched.s3.io_threads, default_threads);
+}
+
+TEST(FlagsTest, BadStorageFlagsAreUsageErrors) {
+  for (const char* endpoint : {"127.0.0.1:9000", "ftp://host", "http://", "http://host/bucket"}) {
+    try {
+      Parse({"run", "in", "--out", "o", "--s3-endpoint", endpoint});
+      ADD_FAILURE() << endpoint << " was accepted";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("--s3-endpoint"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(Parse({"run", "in", "--out", "o", "--io-threads", "0"}), UsageError);
+  EXPECT_THROW(Parse({"models", "--io-threads", "4"}), UsageError);
+}
+
 TEST(FlagsTest, HelpAndVersion) {
   EXPECT_EQ(Parse({"--help"}).command, "help");
   EXPECT_EQ(Parse({"run", "--help"}).command, "help");
   EXPECT_EQ(Parse({"--version"}).command, "version");
   EXPECT_THROW(Parse({}), UsageError);
   EXPECT_NE(HelpText("").find("--pca-model"), std::string::npos);
+  EXPECT_NE(HelpText("").find("--s3-endpoint"), std::string::npos);
+  EXPECT_NE(HelpText("").find("--io-threads"), std::string::npos);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <exception>
+#include <semaphore>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include "orchard/core/thread_pool.h"
 #include "orchard/pipeline/layout.h"
 #include "orchard/stats/moments.h"
+#include "orchard/storage/s3_storage.h"
 
 namespace orchard::pipeline {
 namespace {
@@ -72,8 +74,20 @@ class ErrorSlot {
   std::exception_ptr error_ ORCHARD_GUARDED_BY(mu_);
 };
 
+// Workers that read and decode. A read from S3 waits on the network rather
+// than the CPU, so with S3 input there are as many workers as S3 connections
+// (--io-threads), to keep that many GETs in flight; `decode_slots` still lets
+// only options.threads of them decode at once.
+int ReadWorkers(const FeaturizeContext& context) {
+  int workers = context.options.threads;
+  if (const auto* s3 = dynamic_cast<const storage::S3Storage*>(context.input)) {
+    workers = std::max(workers, s3->io_threads());
+  }
+  return workers;
+}
+
 DecodedImage ReadAndDecode(storage::Storage& input, const ImageEntry& entry,
-                           const FeaturizeOptions& options) {
+                           const FeaturizeOptions& options, std::counting_semaphore<>& decode_slots) {
   DecodedImage out;
   out.key = entry.key;
   out.label = entry.label;
@@ -86,6 +100,11 @@ DecodedImage ReadAndDecode(storage::Storage& input, const ImageEntry& entry,
     out.failure = {entry.key, "read_failed", e.what()};
     return out;
   }
+  decode_slots.acquire();
+  struct Release {
+    std::counting_semaphore<>& slots;
+    ~Release() { slots.release(); }
+  } release{decode_slots};
   image::DecodeResult decoded = image::Decode(bytes, options.decode);
   if (decoded.status != image::DecodeStatus::kOk) {
     out.failure = {entry.key, std::string(image::ToString(decoded.status)), decoded.reason};
@@ -235,7 +254,8 @@ FeaturizeResult RunFeaturize(const FeaturizeContext& context,
 
   std::thread producer([&] {
     try {
-      ThreadPool pool(options.threads);
+      std::counting_semaphore<> decode_slots(options.threads);  // outlives the pool's tasks
+      ThreadPool pool(ReadWorkers(context));
       while (std::optional<std::int64_t> shard = next_shard()) {
         const std::vector<ImageEntry> shard_images = ShardImages(*context.plan, *context.images, *shard);
         const size_t n = shard_images.size();
@@ -248,7 +268,7 @@ FeaturizeResult RunFeaturize(const FeaturizeContext& context,
           for (size_t i = 0; i < count; ++i) {
             pool.Submit([&, i] {
               const Clock::time_point t0 = Clock::now();
-              batch.images[i] = ReadAndDecode(*context.input, shard_images[first + i], options);
+              batch.images[i] = ReadAndDecode(*context.input, shard_images[first + i], options, decode_slots);
               decode_nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
             });
           }

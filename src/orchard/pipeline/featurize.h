@@ -19,7 +19,8 @@ namespace orchard::pipeline {
 
 struct FeaturizeOptions {
   int batch_size = 16;                 // images per CNN forward pass
-  int threads = 2;                     // read + decode + preprocess workers
+  int threads = 2;                     // read + decode + preprocess workers (with S3 input, at
+                                       // least as many as the input's S3 connections)
   std::int64_t max_failures = -1;      // failed images allowed in this run; -1 = no limit
   image::DecodeOptions decode;
   image::PreprocessSpec preprocess;
@@ -59,7 +60,8 @@ struct FeaturizeContext {
 // Featurizes the shards that `next_shard` hands out (nullopt = no more), one
 // after the other, and commits for each: features part, errors part, then the
 // moments part, which marks the shard done. Reads and decodes run on
-// `options.threads` workers while one inference thread runs the CNN, linked by
+// `options.threads` workers (for S3 input, at least S3Storage::io_threads())
+// while one inference thread runs the CNN, linked by
 // bounded queues, so memory does not grow with the number of images.
 // Throws DataError when more than max_failures images fail, IoError when
 // output cannot be written; parts committed before the error stay valid.

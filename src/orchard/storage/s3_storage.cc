@@ -301,5 +301,6 @@ void S3Storage::CreateBucket() {
 
 std::uint64_t S3Storage::request_count() const { return impl_->requests(); }
 std::uint64_t S3Storage::retry_count() const { return impl_->retries(); }
+int S3Storage::io_threads() const { return std::max(1, impl_->options().io_threads); }
 
 }  // namespace orchard::storage

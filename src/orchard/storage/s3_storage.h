@@ -53,6 +53,10 @@ class S3Storage final : public Storage {
   std::uint64_t request_count() const;
   std::uint64_t retry_count() const;
 
+  // Requests in flight at most (S3Options::io_threads, at least 1): how many
+  // threads it is worth reading with at once.
+  int io_threads() const;
+
   class Impl;
 
  private:

@@ -99,6 +99,14 @@ TEST(S3StorageOptionsTest, RejectsSmallPartsAndBadEndpoints) {
   EXPECT_THROW(S3Storage(ParseS3Uri("s3://bucket"), options), UsageError);
 }
 
+TEST(S3StorageOptionsTest, IoThreadsIsThePoolSizeAndAtLeastOne) {
+  S3Options options;
+  options.io_threads = 3;
+  EXPECT_EQ(S3Storage(ParseS3Uri("s3://bucket"), options).io_threads(), 3);
+  options.io_threads = 0;
+  EXPECT_EQ(S3Storage(ParseS3Uri("s3://bucket"), options).io_threads(), 1);
+}
+
 class S3OptionsFromEnvironmentTest : public ::testing::Test {
  protected:
   S3Options Load() {
