@@ -175,11 +175,26 @@ TEST(OneDnnBackendTest, Bf16StaysCloseToFp32) {
   const std::vector<float> expected = Features(*fp32, images, n, height, width);
   const std::vector<float> actual = Features(*bf16, images, n, height, width);
   const float diff = MaxAbsDiff(actual, expected);
+  // Relative L2 error of each image's feature vector: what a distance or a PCA projection sees.
+  double worst_relative = 0.0;
+  const std::size_t dim = fp32->feature_dim();
+  for (int image = 0; image < n; ++image) {
+    double error = 0.0, norm = 0.0;
+    for (std::size_t k = image * dim; k < (image + 1) * dim; ++k) {
+      error += (actual[k] - expected[k]) * double{actual[k] - expected[k]};
+      norm += expected[k] * double{expected[k]};
+    }
+    worst_relative = std::max(worst_relative, std::sqrt(error / norm));
+  }
   std::cout << "bf16 vs fp32 (n=" << n << "): max |diff| = " << diff
-            << ", max |feature| = " << MaxAbs(expected) << "\n";
+            << ", max |feature| = " << MaxAbs(expected)
+            << ", worst per-image relative L2 error = " << worst_relative << "\n";
   // bf16 keeps 8 significant bits (relative rounding 2^-9 per value) through 52 convolutions;
-  // docs/models.md gives the measured bound. 0.05 of the largest feature catches a broken path.
-  EXPECT_LE(diff, 0.05f * MaxAbs(expected));
+  // measured on fruits-demo: max |diff| 0.27 with max |feature| 6.3, worst relative L2 error 0.054
+  // (docs/models.md). The bounds are about 1.5x the measurement; a broken bf16 path (a wrong
+  // layout, a lost bias, a swapped image) is far outside them.
+  EXPECT_LE(diff, 0.07f * MaxAbs(expected));
+  EXPECT_LE(worst_relative, 0.08);
 }
 
 // Random-weight exports of tools/export_torchvision.py, made by the ctest fixtures
