@@ -28,7 +28,12 @@ Options:
                             then $XDG_CACHE_HOME/orchard/models or ~/.cache/orchard/models)
   --image-size N|native     resize to N x N, or keep each image's size (default: the model's)
   --batch-size B            images per CNN forward pass (default 16)
-  --threads T               worker threads (default: all cores)
+  --threads T               worker threads (default: all cores; under mpirun, the node's cores
+                            shared among its ranks)
+  --backend opencv|onednn   CNN engine (default opencv; docs/models.md compares them)
+  --bf16                    onednn only: bfloat16 convolutions, faster on CPUs with AVX-512 BF16,
+                            features within a few percent of fp32 (docs/models.md)
+  --inference-workers W     CNN workers sharing the --threads (default: one per thread)
   --shard-size N            images per shard, the unit of work and of resume (default 1000)
   --max-failures N          stop with exit code 4 when more than N images fail (default: no limit)
   --max-image-pixels N      refuse images declaring more pixels, before decoding (default 64000000)
@@ -87,6 +92,8 @@ const std::map<std::string, std::vector<std::string>>& ValueFlags() {
       {"--image-size", {"run", "featurize"}},
       {"--batch-size", {"run", "featurize"}},
       {"--threads", {"run", "featurize", "fit", "project"}},
+      {"--backend", {"run", "featurize"}},
+      {"--inference-workers", {"run", "featurize"}},
       {"--shard-size", {"run", "featurize"}},
       {"--max-failures", {"run", "featurize"}},
       {"--max-image-pixels", {"run", "featurize"}},
@@ -131,6 +138,13 @@ void ApplyFlag(Invocation& inv, const std::string& flag, const std::string& valu
     o.batch_size = static_cast<int>(ParseInt(flag, value, 1));
   } else if (flag == "--threads") {
     o.threads = static_cast<int>(ParseInt(flag, value, 1));
+  } else if (flag == "--backend") {
+    if (value != "opencv" && value != "onednn") {
+      throw UsageError("--backend expects opencv or onednn, got '" + value + "'");
+    }
+    o.backend = value;
+  } else if (flag == "--inference-workers") {
+    o.inference_workers = static_cast<int>(ParseInt(flag, value, 1));
   } else if (flag == "--shard-size") {
     o.shard_size = ParseInt(flag, value, 1);
   } else if (flag == "--max-failures") {
@@ -240,6 +254,10 @@ Invocation ParseCommandLine(const std::vector<std::string>& args, const GetEnv& 
     }
     if (flag == "--overwrite" && (inv.command == "run" || inv.command == "featurize")) {
       inv.options.overwrite = true;
+      continue;
+    }
+    if (flag == "--bf16" && (inv.command == "run" || inv.command == "featurize")) {
+      inv.options.bf16 = true;
       continue;
     }
     const auto it = ValueFlags().find(flag);

@@ -86,6 +86,7 @@ int Main(const std::vector<std::string>& args, pipeline::ProcessGroup& group) {
   }
   pipeline::Environment environment;
   inv.options.storage = environment.StorageOptionsFrom(RealGetEnv);
+  ApplyStorageFlags(inv.storage_flags, inv.options.storage);
   if (inv.command == "models") return ListModels(inv);
 
   // Under mpirun stderr is a pipe: plain lines, whatever the terminal.

@@ -34,6 +34,20 @@ TEST(FlagsTest, RunTakesInputAndOptions) {
   EXPECT_EQ(inv.options.compression, io::Compression::kSnappy);
 }
 
+TEST(FlagsTest, BackendAndInferenceWorkers) {
+  Invocation defaults = Parse({"run", "in/", "--out", "out/"});
+  EXPECT_EQ(defaults.options.inference_workers, 0);
+  EXPECT_FALSE(defaults.options.bf16);
+  Invocation inv = Parse({"featurize", "in/", "--out", "out/", "--backend", "onednn", "--bf16",
+                          "--inference-workers", "2"});
+  EXPECT_EQ(inv.options.backend, "onednn");
+  EXPECT_TRUE(inv.options.bf16);
+  EXPECT_EQ(inv.options.inference_workers, 2);
+  EXPECT_THROW(Parse({"run", "in/", "--out", "o", "--backend", "tensorrt"}), UsageError);
+  EXPECT_THROW(Parse({"run", "in/", "--out", "o", "--inference-workers", "0"}), UsageError);
+  EXPECT_THROW(Parse({"fit", "o", "--bf16"}), UsageError);
+}
+
 TEST(FlagsTest, BadValuesAreUsageErrorsNamingTheFlag) {
   auto message = [](std::vector<std::string> args) {
     try {

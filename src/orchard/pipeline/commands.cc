@@ -12,6 +12,7 @@
 
 #include "orchard/core/errors.h"
 #include "orchard/dist/shard_assignment.h"
+#include "orchard/model/onednn_backend.h"
 #include "orchard/model/opencv_dnn_backend.h"
 #include "orchard/pipeline/featurize.h"
 #include "orchard/pipeline/fit.h"
@@ -197,6 +198,24 @@ io::TableWriterOptions TableOptions(const PipelineOptions& options, const std::s
 
 using ShardSource = std::function<std::optional<std::int64_t>()>;
 
+// Makes one CNN backend per inference worker, each with `threads_per_worker`.
+std::function<std::unique_ptr<model::Backend>()> MakeBackendFactory(const PipelineOptions& options,
+                                                                    const model::ResolvedModel& resolved,
+                                                                    int threads_per_worker) {
+  const model::BackendOptions backend_options{threads_per_worker};
+  if (options.backend == "onednn") {
+    model::OneDnnOptions onednn;
+    onednn.max_batch = std::max(1, options.batch_size);
+    onednn.bf16 = options.bf16;
+    return [&resolved, backend_options, onednn] { return model::OneDnnBackend(resolved, backend_options, onednn); };
+  }
+  if (options.backend != "opencv") {
+    throw UsageError("unknown --backend '" + options.backend + "'; choose opencv or onednn");
+  }
+  if (options.bf16) throw UsageError("--bf16 needs --backend onednn");
+  return [&resolved, backend_options] { return model::OpenCvDnnBackend(resolved, backend_options); };
+}
+
 // The shards among `candidates` whose moments part is not committed yet.
 std::vector<std::int64_t> PendingShards(storage::Storage& output, const std::vector<std::int64_t>& candidates) {
   std::vector<std::int64_t> pending;
@@ -218,12 +237,11 @@ void FeaturizeJob(const PipelineOptions& options, Job& job, const std::vector<st
   context.plan = &job.plan;
   context.images = &job.images;
   const int threads = EffectiveThreads(options);
-  const model::ResolvedModel& resolved = job.model;
-  context.make_backend = [&resolved, threads] {
-    return model::OpenCvDnnBackend(resolved, model::BackendOptions{threads});
-  };
+  const int workers = options.inference_workers > 0 ? options.inference_workers : threads;
+  context.make_backend = MakeBackendFactory(options, job.model, std::max(1, threads / workers));
   context.options.batch_size = options.batch_size;
   context.options.threads = threads;
+  context.options.inference_workers = workers;
   context.options.max_failures = options.max_failures;
   context.options.decode.max_pixels = options.max_image_pixels;
   context.options.preprocess = job.preprocess;

@@ -24,6 +24,9 @@ struct PipelineOptions {
   std::string image_size;                // "" = the model's size, "native", or "N" (N×N)
   int batch_size = 16;
   int threads = 0;                       // 0 = every hardware thread
+  std::string backend = "opencv";        // CNN engine: "opencv" (OpenCV DNN) or "onednn"
+  bool bf16 = false;                     // onednn only: bfloat16 convolutions
+  int inference_workers = 0;             // CNN workers sharing `threads`; 0 = one per thread
   std::int64_t shard_size = 1000;        // images per shard
   std::int64_t max_failures = -1;        // -1 = no limit
   std::int64_t max_image_pixels = 64'000'000;

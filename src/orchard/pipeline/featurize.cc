@@ -41,6 +41,7 @@ struct DecodedImage {
 };
 
 struct DecodedBatch {
+  std::int64_t sequence = 0;  // position in the run, so the writer can restore the order
   std::int64_t shard = 0;
   bool last_of_shard = false;
   std::vector<DecodedImage> images;
@@ -48,6 +49,7 @@ struct DecodedBatch {
 
 // Features of the images of one batch that decoded, in input order.
 struct FeaturedBatch {
+  std::int64_t sequence = 0;
   std::int64_t shard = 0;
   bool last_of_shard = false;
   std::vector<std::string> paths;
@@ -122,8 +124,9 @@ DecodedImage ReadAndDecode(storage::Storage& input, const ImageEntry& entry,
 // Runs the CNN over the decoded images of a batch. Images of different sizes
 // (possible with --image-size native) go through in runs of equal size.
 FeaturedBatch Infer(model::Backend& backend, DecodedBatch& batch, std::vector<float>& blob,
-                    double* inference_seconds) {
+                    std::atomic<std::int64_t>* inference_nanos) {
   FeaturedBatch out;
+  out.sequence = batch.sequence;
   out.shard = batch.shard;
   out.last_of_shard = batch.last_of_shard;
   const int dim = backend.feature_dim();
@@ -152,7 +155,7 @@ FeaturedBatch Infer(model::Backend& backend, DecodedBatch& batch, std::vector<fl
     const Clock::time_point start = Clock::now();
     backend.Forward(blob, static_cast<int>(end - begin), good[begin]->height, good[begin]->width,
                     std::span<float>(out.features).subspan(begin * dim, (end - begin) * dim));
-    *inference_seconds += SecondsSince(start);
+    *inference_nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
     begin = end;
   }
   for (const DecodedImage* image : good) {
@@ -238,29 +241,41 @@ class ShardWriter {
 FeaturizeResult RunFeaturize(const FeaturizeContext& context,
                              const std::function<std::optional<std::int64_t>()>& next_shard) {
   const FeaturizeOptions& options = context.options;
-  ORCHARD_CHECK(options.batch_size > 0 && options.threads > 0);
+  ORCHARD_CHECK(options.batch_size > 0 && options.threads > 0 && options.inference_workers > 0);
   const Clock::time_point start = Clock::now();
   FeaturizeResult result;
   ErrorSlot error;
-  // Two batches decoded ahead of the CNN and two featured batches waiting for
-  // the writer: enough to keep both sides busy, little enough to stay flat.
-  BoundedQueue<DecodedBatch> decoded(2);
-  BoundedQueue<FeaturedBatch> featured(2);
+  // Two batches decoded ahead of each CNN worker and two featured batches per
+  // worker waiting for the writer: enough to keep every side busy, little
+  // enough to stay flat.
+  const int workers = options.inference_workers;
+  BoundedQueue<DecodedBatch> decoded(2 * workers);
+  BoundedQueue<FeaturedBatch> featured(2 * workers);
   std::atomic<std::int64_t> decode_nanos = 0;
-  double inference_seconds = 0.0;
+  std::atomic<std::int64_t> inference_nanos = 0;
+  // Batches started but not yet written, at most: bounds what waits for its
+  // turn at the writer when workers finish out of order.
+  const std::ptrdiff_t window_size = 4 * static_cast<std::ptrdiff_t>(workers);
+  std::counting_semaphore<> window(window_size);
 
-  std::unique_ptr<model::Backend> backend = context.make_backend();
-  const int dim = backend->feature_dim();
+  // One backend per CNN worker (backends are not thread-safe), made here so
+  // that a model that fails to load fails before any thread starts.
+  std::vector<std::unique_ptr<model::Backend>> backends;
+  for (int w = 0; w < workers; ++w) backends.push_back(context.make_backend());
+  const int dim = backends[0]->feature_dim();
 
   std::thread producer([&] {
     try {
       std::counting_semaphore<> decode_slots(options.threads);  // outlives the pool's tasks
       ThreadPool pool(ReadWorkers(context));
+      std::int64_t sequence = 0;
       while (std::optional<std::int64_t> shard = next_shard()) {
         const std::vector<ImageEntry> shard_images = ShardImages(*context.plan, *context.images, *shard);
         const size_t n = shard_images.size();
         for (size_t first = 0; first < n; first += options.batch_size) {
+          window.acquire();  // released by the writer, or all at once when it stops
           DecodedBatch batch;
+          batch.sequence = sequence++;
           batch.shard = *shard;
           const size_t count = std::min<size_t>(options.batch_size, n - first);
           batch.last_of_shard = first + count == n;
@@ -283,24 +298,49 @@ FeaturizeResult RunFeaturize(const FeaturizeContext& context,
     decoded.Close();
   });
 
-  std::thread inference([&] {
-    try {
-      std::vector<float> blob;
-      while (std::optional<DecodedBatch> batch = decoded.Pop()) {
-        if (!featured.Push(Infer(*backend, *batch, blob, &inference_seconds))) break;
+  // CNN workers take batches as they come; the last one to finish closes the
+  // featured queue.
+  std::atomic<int> running_workers = workers;
+  std::vector<std::thread> inference;
+  for (int w = 0; w < workers; ++w) {
+    inference.emplace_back([&, w] {
+      try {
+        std::vector<float> blob;
+        while (std::optional<DecodedBatch> batch = decoded.Pop()) {
+          if (!featured.Push(Infer(*backends[w], *batch, blob, &inference_nanos))) break;
+        }
+      } catch (...) {
+        error.Set(std::current_exception());
+        decoded.Close();
       }
-    } catch (...) {
-      error.Set(std::current_exception());
-      decoded.Close();
-    }
-    featured.Close();
-  });
+      if (--running_workers == 0) featured.Close();
+    });
+  }
 
   try {
     std::unique_ptr<ShardWriter> writer;
     Clock::time_point last_progress = start;
     std::int64_t done = 0;
-    while (std::optional<FeaturedBatch> batch = featured.Pop()) {
+    // Workers finish batches out of order: hold early ones until their turn,
+    // so rows are written in listing order whatever the number of workers.
+    // At most window_size batches wait here.
+    std::map<std::int64_t, FeaturedBatch> early;
+    std::int64_t next_sequence = 0;
+    auto next_in_order = [&]() -> std::optional<FeaturedBatch> {
+      while (true) {
+        if (auto it = early.find(next_sequence); it != early.end()) {
+          FeaturedBatch batch = std::move(it->second);
+          early.erase(it);
+          ++next_sequence;
+          return batch;
+        }
+        std::optional<FeaturedBatch> batch = featured.Pop();
+        if (!batch) return std::nullopt;
+        const std::int64_t sequence = batch->sequence;
+        early.emplace(sequence, std::move(*batch));
+      }
+    };
+    while (std::optional<FeaturedBatch> batch = next_in_order()) {
       if (!writer) writer = std::make_unique<ShardWriter>(context, batch->shard, dim);
       writer->Add(*batch);
       for (const ImageFailure& f : batch->failures) {
@@ -321,6 +361,7 @@ FeaturizeResult RunFeaturize(const FeaturizeContext& context,
         writer.reset();
         ++result.shards_done;
       }
+      window.release();
       if (context.progress && SecondsSince(last_progress) >= 0.25) {
         last_progress = Clock::now();
         context.progress({"featurize", done, context.total_images, result.images_failed,
@@ -336,12 +377,15 @@ FeaturizeResult RunFeaturize(const FeaturizeContext& context,
     decoded.Close();
     featured.Close();
   }
+  // The writer is done (all written, or stopped by an error): a producer
+  // waiting for room must not wait forever; its next Push then fails.
+  window.release(window_size);
   producer.join();
-  inference.join();
+  for (std::thread& worker : inference) worker.join();
   if (std::exception_ptr e = error.Get()) std::rethrow_exception(e);
   result.seconds = SecondsSince(start);
   result.decode_seconds = decode_nanos.load() * 1e-9;
-  result.inference_seconds = inference_seconds;
+  result.inference_seconds = inference_nanos.load() * 1e-9;
   return result;
 }
 

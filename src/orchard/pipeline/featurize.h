@@ -21,6 +21,7 @@ struct FeaturizeOptions {
   int batch_size = 16;                 // images per CNN forward pass
   int threads = 2;                     // read + decode + preprocess workers (with S3 input, at
                                        // least as many as the input's S3 connections)
+  int inference_workers = 1;           // CNN threads, each with its own backend from make_backend
   std::int64_t max_failures = -1;      // failed images allowed in this run; -1 = no limit
   image::DecodeOptions decode;
   image::PreprocessSpec preprocess;
@@ -40,7 +41,7 @@ struct FeaturizeResult {
   std::int64_t images_failed = 0;
   double seconds = 0.0;            // wall time of the stage
   double decode_seconds = 0.0;     // summed over decode workers
-  double inference_seconds = 0.0;  // CNN forward wall time
+  double inference_seconds = 0.0;  // CNN forward time, summed over inference workers
   std::map<std::string, std::int64_t> failures_by_reason;
   std::vector<ImageFailure> failure_examples;  // the first few
 };
@@ -51,7 +52,7 @@ struct FeaturizeContext {
   storage::Storage* output = nullptr;
   const Plan* plan = nullptr;
   const std::vector<ImageEntry>* images = nullptr;  // the whole sorted listing the plan cuts
-  std::function<std::unique_ptr<model::Backend>()> make_backend;
+  std::function<std::unique_ptr<model::Backend>()> make_backend;  // called once per inference worker
   FeaturizeOptions options;
   ProgressCallback progress;
   std::int64_t total_images = 0;  // images this run will featurize, for progress
@@ -61,8 +62,10 @@ struct FeaturizeContext {
 // after the other, and commits for each: features part, errors part, then the
 // moments part, which marks the shard done. Reads and decodes run on
 // `options.threads` workers (for S3 input, at least S3Storage::io_threads())
-// while one inference thread runs the CNN, linked by
-// bounded queues, so memory does not grow with the number of images.
+// while `options.inference_workers` threads run the CNN (one backend each,
+// from make_backend), linked by bounded queues, so memory does not grow with
+// the number of images. Rows are written in listing order whatever the
+// number of workers.
 // Throws DataError when more than max_failures images fail, IoError when
 // output cannot be written; parts committed before the error stay valid.
 FeaturizeResult RunFeaturize(const FeaturizeContext& context,
