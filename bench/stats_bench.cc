@@ -8,6 +8,7 @@
 // cores a case really got on a shared machine.
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -97,7 +98,7 @@ void BM_MomentsAdd(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(AccumulateAll(state.range(0)).count());
   state.SetItemsProcessed(state.iterations() * kRows);
 }
-BENCHMARK(BM_MomentsAdd)->Arg(32)->Arg(256)->Arg(1024)->Arg(4096)->Apply(Heavy);
+BENCHMARK(BM_MomentsAdd)->Arg(32)->Arg(256)->Arg(1024)->Arg(4096)->Arg(kRows)->Apply(Heavy);
 
 // The alternative: the same centred blocks of 1024 rows, co-moment by Eigen's
 // selfadjointView<Upper>().rankUpdate (compiled with the project's flags).
@@ -156,24 +157,70 @@ void BM_EigenSelfAdjointSolver(benchmark::State& state) {
 }
 BENCHMARK(BM_EigenSelfAdjointSolver)->Apply(Heavy);
 
-// FitPca from accumulated moments (correlation, dsyevd, k = 256).
+// FitPca from accumulated moments (correlation, eigenproblem, k = range(0)).
 void BM_FitPca(benchmark::State& state) {
   const orchard::stats::Moments& moments = AllMoments();
+  const int k = static_cast<int>(state.range(0));
   for (auto _ : state) {
-    benchmark::DoNotOptimize(orchard::stats::FitPca(moments, {.components = 256}).k);
+    benchmark::DoNotOptimize(orchard::stats::FitPca(moments, {.components = k}).k);
   }
 }
-BENCHMARK(BM_FitPca)->Apply(Heavy);
+BENCHMARK(BM_FitPca)->Arg(50)->Arg(256)->Apply(Heavy);
 
-// The brief's budget: accumulate 90,000 × 1,280 (batches of 1024) and fit.
+// The brief's budget: accumulate 90,000 × 1,280 (batches of 1024) and fit k = 50.
 void BM_AccumulateAndFit(benchmark::State& state) {
   Features();
   for (auto _ : state) {
     const orchard::stats::Moments moments = AccumulateAll(1024);
-    benchmark::DoNotOptimize(orchard::stats::FitPca(moments, {.variance = 0.95}).k);
+    benchmark::DoNotOptimize(orchard::stats::FitPca(moments, {.components = 50}).k);
   }
 }
 BENCHMARK(BM_AccumulateAndFit)->Apply(Heavy);
+
+// The pipeline's fit stage: 90 shards of 1,000 rows, each accumulated in one
+// Add() and serialized (as featurize commits them; done once, untimed), then
+// timed: Deserialize (checksum, decode) and Merge of all 90 parts in shard order
+// (range(0) = 0), and the same followed by FitPca, k = 50 (range(0) = 1).
+const std::vector<std::vector<std::byte>>& ShardParts() {
+  static const std::vector<std::vector<std::byte>> parts = [] {
+    constexpr std::int64_t kShardRows = 1000;
+    const std::vector<float>& rows = Features();
+    std::vector<std::vector<std::byte>> encoded;
+    for (std::int64_t first = 0; first < kRows; first += kShardRows) {
+      orchard::stats::Moments moments(kDim);
+      moments.Add(std::span(rows).subspan(first * kDim, kShardRows * kDim), kShardRows);
+      encoded.push_back(moments.Serialize());
+    }
+    return encoded;
+  }();
+  return parts;
+}
+
+void BM_MergeShards(benchmark::State& state) {
+  const auto& parts = ShardParts();
+  for (auto _ : state) {
+    orchard::stats::Moments total(kDim);
+    for (const auto& bytes : parts) total.Merge(orchard::stats::Moments::Deserialize(bytes));
+    if (state.range(0) == 1) {
+      benchmark::DoNotOptimize(orchard::stats::FitPca(total, {.components = 50}).k);
+    }
+    benchmark::DoNotOptimize(total.count());
+  }
+  state.SetItemsProcessed(state.iterations() * kRows);
+}
+BENCHMARK(BM_MergeShards)->Arg(0)->Arg(1)->Apply(Heavy);
+
+// Serialize + Deserialize of one D = 1280 part (6.6 MB).
+void BM_SerializeRoundTrip(benchmark::State& state) {
+  const orchard::stats::Moments& moments = AllMoments();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(orchard::stats::Moments::Deserialize(moments.Serialize()).count());
+  }
+}
+BENCHMARK(BM_SerializeRoundTrip)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // Transform throughput: 16,384 rows of 1,280 features onto k = range(0) components.
 void BM_Transform(benchmark::State& state) {

@@ -10,7 +10,7 @@ packages=(
   build-essential cmake pkg-config git ca-certificates
   libgtest-dev libgmock-dev libbenchmark-dev
   libopencv-dev libeigen3-dev libopenblas-dev liblapacke-dev
-  libzstd-dev libsnappy-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
+  libzstd-dev libsnappy-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev zlib1g-dev jq
   libopenmpi-dev openmpi-bin libdnnl-dev
   python3 python3-numpy python3-opencv python3-sklearn python3-torch python3-torchvision
   python3-onnx python3-botocore

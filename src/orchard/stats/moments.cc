@@ -3,6 +3,8 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cmath>
 #include <sstream>
 
@@ -18,12 +20,25 @@ namespace {
 constexpr std::int64_t kBlockRows = 1024;
 
 void CheckFinite(std::span<const float> rows, int dim) {
-  for (std::size_t idx = 0; idx < rows.size(); ++idx) {
-    if (!std::isfinite(rows[idx])) {
-      std::ostringstream message;
-      message << "feature value is " << rows[idx] << " (not finite) at row " << idx / dim
-              << ", column " << idx % dim << " of the batch";
-      throw DataError(message.str());
+  // Chunked: a branch-free, vectorisable test per chunk (a float is NaN or
+  // infinite exactly when its exponent bits are all ones), and the element-wise
+  // search for the message only in a chunk that fails.
+  constexpr std::size_t kChunk = 4096;
+  constexpr std::uint32_t kExponent = 0x7F800000u;
+  for (std::size_t first = 0; first < rows.size(); first += kChunk) {
+    const std::size_t last = std::min(rows.size(), first + kChunk);
+    std::uint32_t non_finite = 0;
+    for (std::size_t idx = first; idx < last; ++idx) {
+      non_finite |= (std::bit_cast<std::uint32_t>(rows[idx]) & kExponent) == kExponent;
+    }
+    if (non_finite == 0) continue;
+    for (std::size_t idx = first; idx < last; ++idx) {
+      if (!std::isfinite(rows[idx])) {
+        std::ostringstream message;
+        message << "feature value is " << rows[idx] << " (not finite) at row " << idx / dim
+                << ", column " << idx % dim << " of the batch";
+        throw DataError(message.str());
+      }
     }
   }
 }
@@ -102,10 +117,22 @@ void Moments::MergeCenteredBlock(std::span<const double> centered, std::int64_t 
 }
 
 void Moments::MirrorUpperToLower() {
+  // Tile by tile, so that both the rows read and the rows written stay in
+  // cache: a plain column walk touches a new cache line for every element and
+  // took ~10 ms at D = 1280, once per Add and per Deserialize.
+  constexpr std::size_t kTile = 16;
   const std::size_t dim = static_cast<std::size_t>(dim_);
-  for (std::size_t row_idx = 1; row_idx < dim; ++row_idx) {
-    for (std::size_t col_idx = 0; col_idx < row_idx; ++col_idx) {
-      comoment_[row_idx * dim + col_idx] = comoment_[col_idx * dim + row_idx];
+  double* const data = comoment_.data();
+  for (std::size_t tile_row = 0; tile_row < dim; tile_row += kTile) {
+    const std::size_t row_end = std::min(dim, tile_row + kTile);
+    for (std::size_t tile_col = 0; tile_col <= tile_row; tile_col += kTile) {
+      const std::size_t col_end = std::min(dim, tile_col + kTile);
+      for (std::size_t row_idx = tile_row; row_idx < row_end; ++row_idx) {
+        const std::size_t col_stop = std::min(col_end, row_idx);
+        for (std::size_t col_idx = tile_col; col_idx < col_stop; ++col_idx) {
+          data[row_idx * dim + col_idx] = data[col_idx * dim + row_idx];
+        }
+      }
     }
   }
 }
@@ -123,8 +150,9 @@ void Moments::Merge(const Moments& other) {
     return;
   }
   // The same pairwise formula as MergeCenteredBlock, with M2_B = other's
-  // co-moment. Computed on the upper triangle and mirrored so the result stays
-  // exactly symmetric.
+  // co-moment, over the whole square in one streaming pass: both inputs are
+  // exactly symmetric and weight · (δ_i · δ_j) rounds the same for (i, j) and
+  // (j, i), so the result stays exactly symmetric without a mirroring pass.
   const std::size_t dim = static_cast<std::size_t>(dim_);
   const double count_a = static_cast<double>(count_);
   const double count_b = static_cast<double>(other.count_);
@@ -133,16 +161,15 @@ void Moments::Merge(const Moments& other) {
   std::vector<double> delta(dim);
   for (std::size_t idx = 0; idx < dim; ++idx) delta[idx] = other.mean_[idx] - mean_[idx];
   for (std::size_t row_idx = 0; row_idx < dim; ++row_idx) {
-    const double scaled = weight * delta[row_idx];
+    const double delta_row = delta[row_idx];
     double* out = comoment_.data() + row_idx * dim;
     const double* in = other.comoment_.data() + row_idx * dim;
-    for (std::size_t col_idx = row_idx; col_idx < dim; ++col_idx) {
-      out[col_idx] += in[col_idx] + scaled * delta[col_idx];
+    for (std::size_t col_idx = 0; col_idx < dim; ++col_idx) {
+      out[col_idx] += in[col_idx] + weight * (delta_row * delta[col_idx]);
     }
   }
   for (std::size_t idx = 0; idx < dim; ++idx) mean_[idx] += delta[idx] * (count_b / total);
   count_ += other.count_;
-  MirrorUpperToLower();
 }
 
 }  // namespace orchard::stats

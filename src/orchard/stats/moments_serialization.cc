@@ -15,7 +15,8 @@
 // symmetric so nothing is lost.
 #include "orchard/stats/moments.h"
 
-#include <array>
+#include <zlib.h>
+
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -35,25 +36,13 @@ constexpr std::size_t kChecksumBytes = 4;
 // Larger dims would need > 2 GiB per part; a header claiming one is corrupt.
 constexpr std::uint32_t kMaxDim = 1u << 14;
 
-constexpr std::array<std::uint32_t, 256> MakeCrcTable() {
-  std::array<std::uint32_t, 256> table{};
-  for (std::uint32_t byte = 0; byte < 256; ++byte) {
-    std::uint32_t crc = byte;
-    for (int bit = 0; bit < 8; ++bit) crc = (crc & 1u) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-    table[byte] = crc;
-  }
-  return table;
-}
-constexpr std::array<std::uint32_t, 256> kCrcTable = MakeCrcTable();
-
-// Reflected CRC-32 with polynomial 0x04C11DB7, init and final xor 0xFFFFFFFF:
-// the checksum of zlib, gzip and PNG, so tools can verify a part with zlib.crc32.
+// CRC-32 (ISO-HDLC: reflected polynomial 0xEDB88320, initial value and final
+// xor 0xFFFFFFFF), as zlib computes it, several times faster than a byte-wise
+// table: the fit stage checks one 6.6 MB part per shard at D = 1280.
 std::uint32_t Crc32(std::span<const std::byte> bytes) {
-  std::uint32_t crc = 0xFFFFFFFFu;
-  for (std::byte value : bytes) {
-    crc = kCrcTable[(crc ^ std::to_integer<std::uint32_t>(value)) & 0xFFu] ^ (crc >> 8);
-  }
-  return crc ^ 0xFFFFFFFFu;
+  const uLong crc =
+      crc32_z(crc32_z(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(bytes.data()), bytes.size());
+  return static_cast<std::uint32_t>(crc);
 }
 
 template <typename T>
@@ -77,6 +66,25 @@ T GetLittleEndian(const std::byte* in) {
   return std::bit_cast<T>(bits);
 }
 
+// Arrays of doubles: one memcpy on little-endian hosts, value by value otherwise.
+void PutDoubles(const double* values, std::size_t count, std::byte* out) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(out, values, count * sizeof(double));
+  } else {
+    for (std::size_t idx = 0; idx < count; ++idx) PutLittleEndian(values[idx], out + 8 * idx);
+  }
+}
+
+void GetDoubles(const std::byte* in, std::size_t count, double* values) {
+  if constexpr (std::endian::native == std::endian::little) {
+    std::memcpy(values, in, count * sizeof(double));
+  } else {
+    for (std::size_t idx = 0; idx < count; ++idx) {
+      values[idx] = GetLittleEndian<double>(in + 8 * idx);
+    }
+  }
+}
+
 std::size_t EncodedSize(std::size_t dim) {
   return kHeaderBytes + 8 * (dim + dim * (dim + 1) / 2) + kChecksumBytes;
 }
@@ -96,15 +104,11 @@ std::vector<std::byte> Moments::Serialize() const {
   PutLittleEndian<std::uint32_t>(static_cast<std::uint32_t>(dim_), out + 12);
   PutLittleEndian<std::int64_t>(count_, out + 16);
   out += kHeaderBytes;
-  for (double value : mean_) {
-    PutLittleEndian(value, out);
-    out += 8;
-  }
+  PutDoubles(mean_.data(), dim, out);
+  out += 8 * dim;
   for (std::size_t row_idx = 0; row_idx < dim; ++row_idx) {
-    for (std::size_t col_idx = row_idx; col_idx < dim; ++col_idx) {
-      PutLittleEndian(comoment_[row_idx * dim + col_idx], out);
-      out += 8;
-    }
+    PutDoubles(comoment_.data() + row_idx * dim + row_idx, dim - row_idx, out);
+    out += 8 * (dim - row_idx);
   }
   const std::size_t payload_bytes = bytes.size() - kChecksumBytes;
   PutLittleEndian(Crc32(std::span(bytes).first(payload_bytes)), out);
@@ -152,15 +156,11 @@ Moments Moments::Deserialize(std::span<const std::byte> bytes) {
   Moments moments(static_cast<int>(dim));
   moments.count_ = count;
   const std::byte* in = bytes.data() + kHeaderBytes;
-  for (double& value : moments.mean_) {
-    value = GetLittleEndian<double>(in);
-    in += 8;
-  }
+  GetDoubles(in, dim, moments.mean_.data());
+  in += 8 * dim;
   for (std::size_t row_idx = 0; row_idx < dim; ++row_idx) {
-    for (std::size_t col_idx = row_idx; col_idx < dim; ++col_idx) {
-      moments.comoment_[row_idx * dim + col_idx] = GetLittleEndian<double>(in);
-      in += 8;
-    }
+    GetDoubles(in, dim - row_idx, moments.comoment_.data() + row_idx * dim + row_idx);
+    in += 8 * (dim - row_idx);
   }
   moments.MirrorUpperToLower();
   for (std::size_t idx = 0; idx < dim; ++idx) {

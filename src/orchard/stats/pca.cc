@@ -49,24 +49,74 @@ bool IsConstantFeature(double variance, double mean, double count) {
   return variance <= upper_bound;
 }
 
-// Symmetric eigendecomposition, LAPACK dsyevd (divide and conquer). In:
-// `matrix` column-major D × D (any symmetric matrix is its own transpose, so
-// row-major input is fine), upper triangle read. Out: eigenvalues ascending;
-// `matrix` holds the orthonormal eigenvectors, vector j contiguous at
-// [j·D, (j+1)·D). At D = 1280 dsyevd and dsyevr tie (~0.5 s of CPU each) and
-// Eigen's SelfAdjointEigenSolver takes ~3.5 to 5 times longer (bench/stats_bench.cc,
-// docs/pca.md).
-std::vector<double> SymmetricEigen(std::vector<double>& matrix, int dim) {
-  std::vector<double> eigenvalues(static_cast<std::size_t>(dim));
-  const lapack_int info =
-      LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'U', dim, matrix.data(), dim, eigenvalues.data());
+void CheckLapack(lapack_int info, const char* routine) {
   if (info > 0) {
-    throw DataError("PCA eigendecomposition did not converge (LAPACK dsyevd info " +
-                    std::to_string(info) + ")");
+    throw DataError(std::string("PCA eigendecomposition did not converge (LAPACK ") + routine +
+                    " info " + std::to_string(info) + ")");
   }
-  ORCHARD_CHECK(info == 0, "LAPACKE_dsyevd rejected argument " << -info);
-  return eigenvalues;
+  ORCHARD_CHECK(info == 0, "LAPACKE_" << routine << " rejected argument " << -info);
 }
+
+// Symmetric eigenproblem in three steps, so that only the k eigenvectors that
+// are kept get computed (PCA keeps tens of D = 1280): dsytrd reduces the
+// matrix to tridiagonal form T = Qᵀ A Q, dsterf gives every eigenvalue of T
+// (all are needed for explained_variance_ratio_all and to choose k by variance
+// fraction), dstemr (MRRR) the top k eigenvectors of T, dormtr maps them back
+// through Q. The same arithmetic as dsyevr restricted to an index range; the
+// full dsyevd (all vectors) costs ~2-3x more at D = 1280 (bench/stats_bench.cc).
+class TridiagonalEigen {
+ public:
+  // `matrix`: column-major D × D (a symmetric row-major matrix is the same),
+  // upper triangle read; overwritten by the Householder reflectors.
+  TridiagonalEigen(std::vector<double>& matrix, int dim)
+      : matrix_(matrix), dim_(dim), diagonal_(dim), off_diagonal_(dim), tau_(dim) {
+    CheckLapack(LAPACKE_dsytrd(LAPACK_COL_MAJOR, 'U', dim, matrix.data(), dim, diagonal_.data(),
+                               off_diagonal_.data(), tau_.data()),
+                "dsytrd");
+  }
+
+  // Every eigenvalue, descending.
+  std::vector<double> Eigenvalues() const {
+    std::vector<double> values = diagonal_;
+    std::vector<double> off = off_diagonal_;
+    CheckLapack(LAPACKE_dsterf(dim_, values.data(), off.data()), "dsterf");
+    std::reverse(values.begin(), values.end());
+    return values;
+  }
+
+  // Eigenvectors of the k largest eigenvalues, largest first: vector j
+  // contiguous at [j·D, (j+1)·D), unit length, mutually orthogonal.
+  std::vector<double> TopEigenvectors(int k) const {
+    const std::size_t d = static_cast<std::size_t>(dim_);
+    std::vector<double> diagonal = diagonal_;
+    std::vector<double> off = off_diagonal_;  // dstemr wants length D (last entry is workspace)
+    std::vector<double> values(d);
+    std::vector<double> vectors(d * static_cast<std::size_t>(k));
+    std::vector<lapack_int> support(2 * static_cast<std::size_t>(k));
+    lapack_int found = 0;
+    lapack_logical high_relative_accuracy = 1;
+    CheckLapack(LAPACKE_dstemr(LAPACK_COL_MAJOR, 'V', 'I', dim_, diagonal.data(), off.data(), 0.0,
+                               0.0, dim_ - k + 1, dim_, &found, values.data(), vectors.data(), dim_,
+                               k, support.data(), &high_relative_accuracy),
+                "dstemr");
+    ORCHARD_CHECK(found == k, "dstemr found " << found << " eigenvectors, wanted " << k);
+    CheckLapack(LAPACKE_dormtr(LAPACK_COL_MAJOR, 'L', 'U', 'N', dim_, k, matrix_.data(), dim_,
+                               tau_.data(), vectors.data(), dim_),
+                "dormtr");
+    // dstemr returns them by ascending eigenvalue: reverse the column order.
+    std::vector<double> largest_first(vectors.size());
+    for (int idx = 0; idx < k; ++idx) {
+      std::copy_n(vectors.data() + static_cast<std::size_t>(k - 1 - idx) * d, d,
+                  largest_first.data() + static_cast<std::size_t>(idx) * d);
+    }
+    return largest_first;
+  }
+
+ private:
+  std::vector<double>& matrix_;
+  int dim_;
+  std::vector<double> diagonal_, off_diagonal_, tau_;
+};
 
 int ChooseK(const PcaOptions& options, const std::vector<double>& ratio_all, int max_k) {
   if (options.components > 0) return options.components;
@@ -134,8 +184,8 @@ PcaModel FitPca(const Moments& moments, const PcaOptions& options) {
     trace += correlation[row_idx * d + row_idx];
   }
 
-  const std::vector<double> ascending = SymmetricEigen(correlation, dim);
-  std::vector<double> eigenvalues(ascending.rbegin(), ascending.rend());
+  const TridiagonalEigen eigen(correlation, dim);
+  std::vector<double> eigenvalues = eigen.Eigenvalues();
   for (double& value : eigenvalues) value = std::max(value, 0.0);
   model.explained_variance_ratio_all.resize(d);
   for (std::size_t idx = 0; idx < d; ++idx) {
@@ -147,10 +197,10 @@ PcaModel FitPca(const Moments& moments, const PcaOptions& options) {
   model.explained_variance.assign(eigenvalues.begin(), eigenvalues.begin() + model.k);
   model.explained_variance_ratio.assign(model.explained_variance_ratio_all.begin(),
                                         model.explained_variance_ratio_all.begin() + model.k);
+  const std::vector<double> vectors = eigen.TopEigenvectors(model.k);
   model.components.resize(k * d);
   for (std::size_t comp_idx = 0; comp_idx < k; ++comp_idx) {
-    // Eigenvector (D − 1 − comp_idx) is the comp_idx-th largest.
-    const double* vector = correlation.data() + (d - 1 - comp_idx) * d;
+    const double* vector = vectors.data() + comp_idx * d;
     std::size_t largest = 0;
     for (std::size_t idx = 1; idx < d; ++idx) {
       if (std::abs(vector[idx]) > std::abs(vector[largest])) largest = idx;

@@ -17,7 +17,7 @@ constexpr std::size_t kHeaderBytes = 24;
 // Header, mean[4], upper triangle of 4 × 4 (10 values), CRC-32.
 constexpr std::size_t kEncodedBytes = kHeaderBytes + 8 * (4 + 10) + 4;
 
-// Bitwise CRC-32 (zlib's), written independently of the table-driven one in
+// Bitwise CRC-32 (zlib's), written independently of the zlib crc32_z call in
 // moments_serialization.cc.
 std::uint32_t ReferenceCrc32(const std::byte* data, std::size_t size) {
   std::uint32_t crc = 0xFFFFFFFFu;
@@ -86,6 +86,30 @@ TEST(MomentsSerializationTest, RoundTripIsBitExact) {
   EXPECT_EQ(std::memcmp(decoded.mean().data(), moments.mean().data(), kDim * 8), 0);
   EXPECT_EQ(std::memcmp(decoded.comoment().data(), moments.comoment().data(), kDim * kDim * 8), 0);
   EXPECT_EQ(decoded.Serialize(), bytes);
+}
+
+// A dimension that is not a multiple of the 32-wide tiles that mirror the
+// upper triangle, with a checksum over several zlib blocks.
+TEST(MomentsSerializationTest, RoundTripIsBitExactAndSymmetricAtLargerDim) {
+  constexpr int kLargeDim = 131;
+  const auto rows = test_util::RandomRows(300, kLargeDim, 12);
+  Moments moments(kLargeDim);
+  moments.Add(rows, 300);
+  std::vector<std::byte> bytes = moments.Serialize();
+  std::uint32_t stored = 0;
+  std::memcpy(&stored, bytes.data() + bytes.size() - 4, 4);
+  EXPECT_EQ(stored, ReferenceCrc32(bytes.data(), bytes.size() - 4));
+  const Moments decoded = Moments::Deserialize(bytes);
+  const auto comoment = decoded.comoment();
+  EXPECT_EQ(std::memcmp(comoment.data(), moments.comoment().data(), comoment.size_bytes()), 0);
+  for (int row_idx = 0; row_idx < kLargeDim; ++row_idx) {
+    for (int col_idx = 0; col_idx < row_idx; ++col_idx) {
+      ASSERT_EQ(comoment[row_idx * kLargeDim + col_idx], comoment[col_idx * kLargeDim + row_idx])
+          << row_idx << ", " << col_idx;
+    }
+  }
+  bytes[bytes.size() / 2] ^= std::byte{0x01};
+  EXPECT_THROW(Moments::Deserialize(bytes), DataError);
 }
 
 TEST(MomentsSerializationTest, EmptyMomentsRoundTrip) {

@@ -150,6 +150,26 @@ TEST(MomentsTest, ComomentIsExactlySymmetric) {
   }
 }
 
+// Larger than one 32 × 32 mirror tile and not a multiple of it; rows in
+// several Add() calls and a Merge, so every path that mirrors is exercised.
+TEST(MomentsTest, TileCrossingDimMatchesReferenceAndIsSymmetric) {
+  constexpr int kDim = 71;
+  constexpr std::int64_t kRows = 400;
+  const auto rows = RandomRows(kRows, kDim, 7);
+  Moments first(kDim), second(kDim);
+  first.Add(std::span(rows).first(150 * kDim), 150);
+  first.Add(std::span(rows).subspan(150 * kDim, 100 * kDim), 100);
+  second.Add(std::span(rows).subspan(250 * kDim), kRows - 250);
+  first.Merge(second);
+  ExpectMatchesReference(first, rows, kDim);
+  for (int row_idx = 0; row_idx < kDim; ++row_idx) {
+    for (int col_idx = 0; col_idx < row_idx; ++col_idx) {
+      ASSERT_EQ(first.comoment()[row_idx * kDim + col_idx],
+                first.comoment()[col_idx * kDim + row_idx]);
+    }
+  }
+}
+
 TEST(MomentsTest, ZeroRowsIsANoOp) {
   Moments moments(2);
   moments.Add({}, 0);
@@ -173,6 +193,27 @@ TEST(MomentsTest, NonFiniteValueIsDataErrorAndLeavesStateUnchanged) {
     EXPECT_EQ(moments.count(), 2);
     EXPECT_DOUBLE_EQ(moments.mean()[1], 3.5);
   }
+}
+
+// A batch larger than one checking chunk, with the bad value far into it: a
+// signalling NaN, the largest-exponent finite value next to it stays accepted.
+TEST(MomentsTest, NonFiniteValueDeepInALargeBatchIsFoundAndNamed) {
+  constexpr int kDim = 3;
+  constexpr std::int64_t kRows = 5000;
+  std::vector<float> rows(kRows * kDim, 1.0f);
+  rows[0] = std::numeric_limits<float>::max();
+  Moments moments(kDim);
+  moments.Add(rows, kRows);
+  EXPECT_EQ(moments.count(), kRows);
+  rows[4321 * kDim + 2] = std::numeric_limits<float>::signaling_NaN();
+  try {
+    moments.Add(rows, kRows);
+    FAIL() << "expected DataError";
+  } catch (const DataError& error) {
+    EXPECT_NE(std::string(error.what()).find("row 4321, column 2"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_EQ(moments.count(), kRows);
 }
 
 TEST(MomentsTest, MergeOfDifferentDimsIsDataError) {
