@@ -440,10 +440,14 @@ class Plan {
   std::int64_t output_size() const { return output_elements_; }
 
   void Execute(dnnl::stream& stream, const float* images, float* features) {
-    input_memory_.set_data_handle(const_cast<float*>(images));
-    output_memory_.set_data_handle(features);
-    for (Step& step : steps_) step.primitive.execute(stream, step.args);
-    stream.wait();
+    try {
+      input_memory_.set_data_handle(const_cast<float*>(images));  // only read
+      output_memory_.set_data_handle(features);
+      for (Step& step : steps_) step.primitive.execute(stream, step.args);
+      stream.wait();
+    } catch (const dnnl::error& e) {
+      throw DataError(describe_ + ": oneDNN forward pass failed: " + e.what());
+    }
   }
 
  private:
@@ -619,12 +623,16 @@ class Plan {
     memory::dims plain_dims = output.dims;
     const tag plain = plain_dims.size() == 4 ? tag::nchw : plain_dims.size() == 2 ? tag::nc : tag::undef;
     if (plain == tag::undef) throw DataError(describe_ + ": the feature output is not 2-D or 4-D");
-    output_memory_ = memory(memory::desc(plain_dims, dt::f32, plain), engine_, nullptr);
-    input_memory_ = memory(values_[input].desc, engine_, nullptr);
-    pending_.push_back({dnnl::reorder(dnnl::reorder::primitive_desc(engine_, output.desc, engine_,
-                                                                     output_memory_.get_desc())),
-                        {{DNNL_ARG_FROM, found->second}},
-                        {{DNNL_ARG_TO, output_memory_}}});
+    try {
+      output_memory_ = memory(memory::desc(plain_dims, dt::f32, plain), engine_, nullptr);
+      input_memory_ = memory(values_[input].desc, engine_, nullptr);
+      pending_.push_back({dnnl::reorder(dnnl::reorder::primitive_desc(
+                              engine_, output.desc, engine_, output_memory_.get_desc())),
+                          {{DNNL_ARG_FROM, found->second}},
+                          {{DNNL_ARG_TO, output_memory_}}});
+    } catch (const dnnl::error& e) {
+      throw DataError(describe_ + ": oneDNN cannot write the feature output: " + e.what());
+    }
 
     // Storage: one allocation per buffer, every value a view of its buffer.
     for (const Buffer& buffer : buffers_) {

@@ -12,10 +12,11 @@ namespace orchard::model {
 struct OneDnnOptions {
   // Largest batch run in one pass: Forward splits larger n into chunks of at most this many images.
   // Compiled plans are cached per (batch, height, width); a few are kept.
-  int max_batch = 16;
+  int max_batch = 8;
   // Run convolutions in bfloat16 (weights and activations; accumulation, bias and the pooled
   // features stay fp32). Needs a CPU with AVX-512 BF16 / AMX; UsageError otherwise. Features then
-  // differ from fp32 by about 1% (docs/models.md has the measured bound).
+  // differ from fp32 by up to ~5% (relative L2 per image, MobileNetV2; docs/models.md has the
+  // measured bounds): check the downstream accuracy before using it.
   bool bf16 = false;
 };
 
@@ -25,7 +26,7 @@ struct OneDnnOptions {
 // primitives: BatchNormalization is folded into the preceding Conv; the activation that follows a
 // Conv (Relu, Clip, Sigmoid, x*Sigmoid(x)) and a residual Add are fused into it as post-ops; the
 // activations stay in oneDNN's blocked layouts. Supported ops: Conv, BatchNormalization, Relu, Clip,
-// Sigmoid, Mul, Add, MaxPool, AveragePool, GlobalAveragePool, Flatten, Identity, Dropout.
+// Sigmoid, Mul, Add, Sub, MaxPool, AveragePool, GlobalAveragePool, Flatten, Identity, Dropout.
 // options.num_threads > 0 sets the OpenMP threads of this backend's passes (set on the calling
 // thread before each pass, so two workers can each use their own count); 0 leaves OpenMP's default.
 // fixed_batch in the spec is ignored: the compiled graph takes any batch size.
