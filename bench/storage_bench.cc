@@ -4,22 +4,16 @@
 //   build-*/bench/storage_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 
 #include <benchmark/benchmark.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <filesystem>
-#include <nlohmann/json.hpp>
-#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "orchard/storage/local_storage.h"
 #include "orchard/storage/s3_storage.h"
+#include "s3rver_process.h"
 
 namespace {
 
@@ -27,52 +21,7 @@ using orchard::storage::LocalStorage;
 using orchard::storage::S3Location;
 using orchard::storage::S3Options;
 using orchard::storage::S3Storage;
-
-// The s3rver child process, alive for the whole benchmark run.
-class S3rverProcess {
- public:
-  S3rverProcess() {
-    int to_child[2];
-    int from_child[2];
-    if (pipe(to_child) != 0 || pipe(from_child) != 0) throw std::runtime_error("pipe");
-    const std::string script = std::string(ORCHARD_SOURCE_DIR) + "/tests/node/s3rver_fixture.mjs";
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(to_child[0], STDIN_FILENO);
-      dup2(from_child[1], STDOUT_FILENO);
-      close(to_child[1]);
-      close(from_child[0]);
-      execlp("node", "node", "--openssl-legacy-provider", script.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(to_child[0]);
-    close(from_child[1]);
-    stdin_fd_ = to_child[1];
-    std::string line;
-    pollfd fd{from_child[0], POLLIN, 0};
-    while (line.find('\n') == std::string::npos) {
-      char buffer[512];
-      if (poll(&fd, 1, 30000) <= 0) throw std::runtime_error("s3rver did not start");
-      const ssize_t n = read(from_child[0], buffer, sizeof buffer);
-      if (n <= 0) throw std::runtime_error("s3rver exited");
-      line.append(buffer, static_cast<std::size_t>(n));
-    }
-    close(from_child[0]);
-    port_ = nlohmann::json::parse(line.substr(0, line.find('\n'))).at("s3").get<int>();
-  }
-  ~S3rverProcess() {
-    close(stdin_fd_);
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  pid_t pid_ = -1;
-  int stdin_fd_ = -1;
-  int port_ = 0;
-};
+using orchard::storage::testing::S3rverProcess;
 
 S3Options BenchOptions(const std::string& endpoint, int threads) {
   S3Options options;
@@ -88,7 +37,7 @@ std::vector<std::string> keys;
 
 void UploadDemoImages() {
   LocalStorage local(std::filesystem::path(ORCHARD_SHARED_DIR) / "data/fruits-demo");
-  S3Storage s3(S3Location{"orchard-test", "bench/"}, BenchOptions(server->endpoint(), 4));
+  S3Storage s3(S3Location{"orchard-test", "bench/"}, BenchOptions(server->s3_endpoint(), 4));
   for (const auto& info : local.List("")) {
     if (!info.key.ends_with(".jpg")) continue;
     const auto bytes = local.Read(info.key);
@@ -102,7 +51,7 @@ void UploadDemoImages() {
 // One iteration fetches every image once, split over `threads` threads.
 void BM_S3FetchImages(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
-  S3Storage s3(S3Location{"orchard-test", "bench/"}, BenchOptions(server->endpoint(), threads));
+  S3Storage s3(S3Location{"orchard-test", "bench/"}, BenchOptions(server->s3_endpoint(), threads));
   std::int64_t bytes = 0;
   for (auto _ : state) {
     std::atomic<std::size_t> next{0};

@@ -1,12 +1,6 @@
 #include "s3rver_environment.h"
 
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <nlohmann/json.hpp>
+#include <exception>
 
 namespace orchard::storage::testing {
 
@@ -21,57 +15,17 @@ S3rverEnvironment& S3rverEnvironment::Get() {
 }
 
 void S3rverEnvironment::SetUp() {
-  int to_child[2];
-  int from_child[2];
-  ASSERT_EQ(pipe(to_child), 0);
-  ASSERT_EQ(pipe(from_child), 0);
-  const std::string script = std::string(ORCHARD_SOURCE_DIR) + "/tests/node/s3rver_fixture.mjs";
-  pid_ = fork();
-  ASSERT_GE(pid_, 0) << "fork failed";
-  if (pid_ == 0) {
-    dup2(to_child[0], STDIN_FILENO);
-    dup2(from_child[1], STDOUT_FILENO);
-    close(to_child[1]);
-    close(from_child[0]);
-    // s3rver pages listings with DES-encrypted tokens: OpenSSL 3 needs its legacy provider.
-    execlp("node", "node", "--openssl-legacy-provider", script.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
+  try {
+    process_ = std::make_unique<S3rverProcess>();
+  } catch (const std::exception& e) {
+    FAIL() << e.what();
   }
-  close(to_child[0]);
-  close(from_child[1]);
-  stdin_fd_ = to_child[1];
-
-  // Wait (bounded) for the one line of ports.
-  std::string line;
-  pollfd fd{from_child[0], POLLIN, 0};
-  while (line.find('\n') == std::string::npos) {
-    const int ready = poll(&fd, 1, 30000);
-    ASSERT_GT(ready, 0) << "s3rver fixture did not start within 30 s (" << script << ")";
-    char buffer[512];
-    const ssize_t n = read(from_child[0], buffer, sizeof buffer);
-    ASSERT_GT(n, 0) << "s3rver fixture exited before it was ready; is node installed and "
-                       "tests/node/node_modules populated (scripts/install-deps.sh)?";
-    line.append(buffer, static_cast<std::size_t>(n));
-  }
-  close(from_child[0]);
-  const nlohmann::json ports = nlohmann::json::parse(line.substr(0, line.find('\n')));
-  auto url = [&](const char* name) { return "http://127.0.0.1:" + std::to_string(ports.at(name).get<int>()); };
-  s3_ = url("s3");
-  proxy_ = url("proxy");
-  wrong_region_ = url("wrong_region");
-  imds_ = url("imds");
+  s3_ = process_->s3_endpoint();
+  proxy_ = process_->proxy_endpoint();
+  wrong_region_ = process_->wrong_region_endpoint();
+  imds_ = process_->imds_endpoint();
 }
 
-void S3rverEnvironment::TearDown() {
-  if (stdin_fd_ >= 0) close(stdin_fd_);  // the fixture exits when stdin closes
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-  }
-  pid_ = -1;
-  stdin_fd_ = -1;
-}
+void S3rverEnvironment::TearDown() { process_.reset(); }
 
 }  // namespace orchard::storage::testing

@@ -2,13 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
+
+#include "s3rver_process.h"
 
 namespace orchard::storage::testing {
 
-// Starts tests/node/s3rver_fixture.mjs (s3rver plus a faulty proxy, a fake
-// wrong-region endpoint and a fake instance metadata service) once per test
-// binary as a child process, and stops it at the end. A failure to start is
+// Starts the s3rver fixture (S3rverProcess) once per test binary and stops it
+// at the end. A failure to start is
 // a test failure, never a skip: CI installs node and s3rver.
 class S3rverEnvironment : public ::testing::Environment {
  public:
@@ -20,6 +22,7 @@ class S3rverEnvironment : public ::testing::Environment {
   static const std::string& proxy_endpoint() { return Get().proxy_; }
   static const std::string& wrong_region_endpoint() { return Get().wrong_region_; }
   static const std::string& imds_endpoint() { return Get().imds_; }
+
   // The bucket the fixture creates.
   static constexpr const char* kBucket = "orchard-test";
 
@@ -27,8 +30,7 @@ class S3rverEnvironment : public ::testing::Environment {
   static S3rverEnvironment& Get();
 
  private:
-  int pid_ = -1;
-  int stdin_fd_ = -1;
+  std::unique_ptr<S3rverProcess> process_;
   std::string s3_, proxy_, wrong_region_, imds_;
 };
 
