@@ -92,6 +92,13 @@ class GraphCompiler {
         tensor.name = node.outputs[0];
         graph_.constants[tensor.name] = std::move(tensor);
       }
+      // torch.onnx writes Identity nodes for de-duplicated constants: their output is a constant.
+      if (node.op_type == "Identity" && node.inputs.size() == 1 && node.outputs.size() == 1 &&
+          Constant(node.inputs[0]) != nullptr) {
+        OnnxTensor tensor = *Constant(node.inputs[0]);
+        tensor.name = node.outputs[0];
+        graph_.constants[tensor.name] = std::move(tensor);
+      }
       for (std::size_t index = 0; index < node.outputs.size(); ++index) {
         producer_[node.outputs[index]] = &node - graph_.nodes.data();
       }
@@ -121,6 +128,7 @@ class GraphCompiler {
       if (!needed_[index] || absorbed_[index]) continue;
       const OnnxNode& node = graph_.nodes[index];
       if (node.op_type == "Constant") continue;
+      if (node.op_type == "Identity" && Constant(node.outputs.at(0)) != nullptr) continue;
       if (!node.domain.empty() && node.domain != "ai.onnx") Unsupported(node, "its domain");
       Op op = Translate(node, static_cast<int>(index));
       program.ops.push_back(std::move(op));

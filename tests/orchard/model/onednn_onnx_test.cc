@@ -193,7 +193,8 @@ std::vector<float> Conv(const std::vector<float>& x, int n, int c, int h, int w,
 }
 
 // input(3) -> Conv 3x3 -> BatchNormalization -> x*Sigmoid(x) = a (4 channels)
-// a -> Conv 1x1 -> Add(a) -> Clip(0, 1.5) -> GlobalAveragePool -> Flatten = features
+// a -> Conv 1x1 (weights through an Identity) -> Add(a) -> Clip(0, 1.5) -> GlobalAveragePool
+//   -> Flatten = features
 // features -> LpNormalization (an op the backend lacks; not needed for the features)
 TEST(OneDnnBackendSmallGraphTest, FusedGraphMatchesAPlainReference) {
   const int n = 3, c = 3, h = 5, w = 6, mid = 4;
@@ -208,7 +209,8 @@ TEST(OneDnnBackendSmallGraphTest, FusedGraphMatchesAPlainReference) {
        Node("BatchNormalization", {"c1", "gamma", "beta", "mean", "var"}, {"bn"},
             {FloatAttribute("epsilon", 1e-3f)}),
        Node("Sigmoid", {"bn"}, {"sig"}), Node("Mul", {"bn", "sig"}, {"a"}),
-       Node("Conv", {"a", "w2", "b2"}, {"c2"}, {IntsAttribute("kernel_shape", {1, 1})}),
+       Node("Identity", {"w2"}, {"w2_copy"}),
+       Node("Conv", {"a", "w2_copy", "b2"}, {"c2"}, {IntsAttribute("kernel_shape", {1, 1})}),
        Node("Add", {"c2", "a"}, {"sum"}), Node("Clip", {"sum", "lo", "hi"}, {"clip"}),
        Node("GlobalAveragePool", {"clip"}, {"pool"}),
        Node("Flatten", {"pool"}, {"features"}, {IntAttribute("axis", 1)}),
