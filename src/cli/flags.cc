@@ -27,12 +27,13 @@ Options:
   --model-dir DIR           where model files are looked up first (then $ORCHARD_MODEL_DIR,
                             then $XDG_CACHE_HOME/orchard/models or ~/.cache/orchard/models)
   --image-size N|native     resize to N x N, or keep each image's size (default: the model's)
-  --batch-size B            images per CNN forward pass (default 16)
+  --batch-size B            images per CNN forward pass (default 8)
   --threads T               worker threads (default: all cores; under mpirun, the node's cores
                             shared among its ranks)
-  --backend opencv|onednn   CNN engine (default opencv; docs/models.md compares them)
-  --bf16                    onednn only: bfloat16 convolutions, faster on CPUs with AVX-512 BF16,
-                            features within a few percent of fp32 (docs/models.md)
+  --backend auto|onednn|opencv   CNN engine (default auto: oneDNN, or OpenCV DNN for a model with
+                            an op oneDNN cannot run; docs/models.md compares them)
+  --bf16                    oneDNN in bfloat16: about 2x faster on CPUs with AVX-512 BF16,
+                            features within ~6% of fp32 (docs/models.md); check your accuracy
   --inference-workers W     CNN workers sharing the --threads (default: one per thread)
   --shard-size N            images per shard, the unit of work and of resume (default 1000)
   --max-failures N          stop with exit code 4 when more than N images fail (default: no limit)
@@ -139,8 +140,8 @@ void ApplyFlag(Invocation& inv, const std::string& flag, const std::string& valu
   } else if (flag == "--threads") {
     o.threads = static_cast<int>(ParseInt(flag, value, 1));
   } else if (flag == "--backend") {
-    if (value != "opencv" && value != "onednn") {
-      throw UsageError("--backend expects opencv or onednn, got '" + value + "'");
+    if (value != "auto" && value != "opencv" && value != "onednn") {
+      throw UsageError("--backend expects auto, onednn or opencv, got '" + value + "'");
     }
     o.backend = value;
   } else if (flag == "--inference-workers") {

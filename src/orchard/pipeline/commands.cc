@@ -199,21 +199,34 @@ io::TableWriterOptions TableOptions(const PipelineOptions& options, const std::s
 using ShardSource = std::function<std::optional<std::int64_t>()>;
 
 // Makes one CNN backend per inference worker, each with `threads_per_worker`.
+// "auto" means oneDNN, or OpenCV DNN for a graph with an op oneDNN's backend
+// cannot run; *used names the engine the workers got.
 std::function<std::unique_ptr<model::Backend>()> MakeBackendFactory(const PipelineOptions& options,
                                                                     const model::ResolvedModel& resolved,
-                                                                    int threads_per_worker) {
+                                                                    int threads_per_worker, std::string* used) {
   const model::BackendOptions backend_options{threads_per_worker};
-  if (options.backend == "onednn") {
-    model::OneDnnOptions onednn;
-    onednn.max_batch = std::max(1, options.batch_size);
-    onednn.bf16 = options.bf16;
-    return [&resolved, backend_options, onednn] { return model::OneDnnBackend(resolved, backend_options, onednn); };
+  model::OneDnnOptions onednn;
+  onednn.max_batch = std::max(1, options.batch_size);
+  onednn.bf16 = options.bf16;
+  if (options.backend != "opencv" && options.backend != "onednn" && options.backend != "auto") {
+    throw UsageError("unknown --backend '" + options.backend + "'; choose auto, onednn or opencv");
   }
-  if (options.backend != "opencv") {
-    throw UsageError("unknown --backend '" + options.backend + "'; choose opencv or onednn");
-  }
-  if (options.bf16) throw UsageError("--bf16 needs --backend onednn");
-  return [&resolved, backend_options] { return model::OpenCvDnnBackend(resolved, backend_options); };
+  if (options.bf16 && options.backend == "opencv") throw UsageError("--bf16 needs the onednn backend");
+  *used = options.backend;
+  return [&resolved, backend_options, onednn, used]() -> std::unique_ptr<model::Backend> {
+    if (*used == "auto") {
+      try {
+        std::unique_ptr<model::Backend> backend = model::OneDnnBackend(resolved, backend_options, onednn);
+        *used = "onednn";
+        return backend;
+      } catch (const UsageError&) {
+        if (onednn.bf16) throw;  // bf16 asked for explicitly: say why it cannot be had
+        *used = "opencv";
+      }
+    }
+    if (*used == "onednn") return model::OneDnnBackend(resolved, backend_options, onednn);
+    return model::OpenCvDnnBackend(resolved, backend_options);
+  };
 }
 
 // The shards among `candidates` whose moments part is not committed yet.
@@ -238,7 +251,7 @@ void FeaturizeJob(const PipelineOptions& options, Job& job, const std::vector<st
   context.images = &job.images;
   const int threads = EffectiveThreads(options);
   const int workers = options.inference_workers > 0 ? options.inference_workers : threads;
-  context.make_backend = MakeBackendFactory(options, job.model, std::max(1, threads / workers));
+  context.make_backend = MakeBackendFactory(options, job.model, std::max(1, threads / workers), &job.summary.backend);
   context.options.batch_size = options.batch_size;
   context.options.threads = threads;
   context.options.inference_workers = workers;

@@ -22,10 +22,11 @@ struct PipelineOptions {
   std::string model_spec_path;
   model::ModelSearchOptions model_search;
   std::string image_size;                // "" = the model's size, "native", or "N" (N×N)
-  int batch_size = 16;
+  int batch_size = 8;
   int threads = 0;                       // 0 = every hardware thread
-  std::string backend = "opencv";        // CNN engine: "opencv" (OpenCV DNN) or "onednn"
-  bool bf16 = false;                     // onednn only: bfloat16 convolutions
+  std::string backend = "auto";          // CNN engine: "onednn", "opencv" (OpenCV DNN), or "auto":
+                                         // onednn unless the graph has an op only OpenCV runs
+  bool bf16 = false;                     // onednn/auto only: bfloat16 convolutions
   int inference_workers = 0;             // CNN workers sharing `threads`; 0 = one per thread
   std::int64_t shard_size = 1000;        // images per shard
   std::int64_t max_failures = -1;        // -1 = no limit

@@ -47,7 +47,7 @@ std::string ToHtml(const RunSummary& s) {
   html << "<h1>orchard " << Escape(s.command) << " report</h1>\n<table>\n";
   Row(html, "input", s.input_uri);
   Row(html, "output", s.output_uri);
-  Row(html, "model", s.model_name);
+  Row(html, "model", s.backend.empty() ? s.model_name : s.model_name + " on " + s.backend);
   Row(html, "image size",
       s.image_width == 0 ? "native" : std::to_string(s.image_width) + "×" + std::to_string(s.image_height));
   Row(html, "feature dimension", std::to_string(s.feature_dim));

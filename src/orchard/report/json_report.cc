@@ -30,6 +30,7 @@ std::string ToJson(const RunSummary& s) {
   j["input"] = s.input_uri;
   j["output"] = s.output_uri;
   j["model"] = s.model_name;
+  if (!s.backend.empty()) j["backend"] = s.backend;
   j["image_size"] = s.image_width == 0 ? nlohmann::ordered_json("native")
                                        : nlohmann::ordered_json({s.image_width, s.image_height});
   j["feature_dim"] = s.feature_dim;

@@ -34,6 +34,7 @@ struct RunSummary {
   std::string input_uri;
   std::string output_uri;
   std::string model_name;
+  std::string backend;                  // CNN engine that ran: "onednn" or "opencv"
   std::string created_at;               // ISO 8601 UTC
   int image_width = 0;                  // 0 = native size
   int image_height = 0;
