@@ -64,7 +64,8 @@ std::int64_t ParseInt(const std::string& flag, const std::string& text, std::int
   std::int64_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < min_value) {
-    throw UsageError(flag + " expects a whole number >= " + std::to_string(min_value) + ", got '" + text + "'");
+    throw UsageError(flag + " expects a whole number >= " + std::to_string(min_value) + ", got '" +
+                     text + "'");
   }
   return value;
 }
@@ -113,7 +114,8 @@ const std::map<std::string, std::vector<std::string>>& ValueFlags() {
 }
 
 std::optional<int> ArrayIndexFromEnvironment(const GetEnv& getenv) {
-  for (const char* name : {"JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX", "SLURM_ARRAY_TASK_ID"}) {
+  for (const char* name :
+       {"JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX", "SLURM_ARRAY_TASK_ID"}) {
     if (std::optional<std::string> value = getenv(name); value && !value->empty()) {
       return static_cast<int>(ParseInt(std::string("$") + name, *value, 0));
     }
@@ -181,11 +183,13 @@ void ApplyFlag(Invocation& inv, const std::string& flag, const std::string& valu
   } else if (flag == "--shard-count") {
     shard_count = static_cast<int>(ParseInt(flag, value, 1));
   } else if (flag == "--progress") {
-    static const std::map<std::string, ProgressMode> kModes = {
-        {"auto", ProgressMode::kAuto}, {"bar", ProgressMode::kBar},
-        {"plain", ProgressMode::kPlain}, {"none", ProgressMode::kNone}};
+    static const std::map<std::string, ProgressMode> kModes = {{"auto", ProgressMode::kAuto},
+                                                               {"bar", ProgressMode::kBar},
+                                                               {"plain", ProgressMode::kPlain},
+                                                               {"none", ProgressMode::kNone}};
     const auto it = kModes.find(value);
-    if (it == kModes.end()) throw UsageError("--progress expects auto, bar, plain or none, got '" + value + "'");
+    if (it == kModes.end())
+      throw UsageError("--progress expects auto, bar, plain or none, got '" + value + "'");
     inv.progress = it->second;
   } else if (flag == "--s3-endpoint") {
     std::string endpoint = value;
@@ -194,8 +198,8 @@ void ApplyFlag(Invocation& inv, const std::string& flag, const std::string& valu
     const std::string scheme = sep == std::string::npos ? "" : endpoint.substr(0, sep);
     if ((scheme != "http" && scheme != "https") || endpoint.size() == sep + 3 ||
         endpoint.find('/', sep + 3) != std::string::npos) {
-      throw UsageError("--s3-endpoint expects http://host[:port] or https://host[:port], got '" + value +
-                       "'");
+      throw UsageError("--s3-endpoint expects http://host[:port] or https://host[:port], got '" +
+                       value + "'");
     }
     inv.storage_flags.s3_endpoint = endpoint;
   } else if (flag == "--io-threads") {
@@ -230,9 +234,11 @@ Invocation ParseCommandLine(const std::vector<std::string>& args, const GetEnv& 
     inv.command = "version";
     return inv;
   }
-  static const std::vector<std::string> kCommands = {"run", "featurize", "fit", "project", "models"};
+  static const std::vector<std::string> kCommands = {"run", "featurize", "fit", "project",
+                                                     "models"};
   if (std::find(kCommands.begin(), kCommands.end(), first) == kCommands.end()) {
-    throw UsageError("unknown command '" + first + "'; commands are run, featurize, fit, project, models");
+    throw UsageError("unknown command '" + first +
+                     "'; commands are run, featurize, fit, project, models");
   }
   inv.command = first;
   std::vector<std::string> positional;
@@ -262,7 +268,8 @@ Invocation ParseCommandLine(const std::vector<std::string>& args, const GetEnv& 
       continue;
     }
     const auto it = ValueFlags().find(flag);
-    if (it == ValueFlags().end()) throw UsageError("unknown option " + flag + "; see `orchard --help`");
+    if (it == ValueFlags().end())
+      throw UsageError("unknown option " + flag + "; see `orchard --help`");
     const std::vector<std::string>& commands = it->second;
     if (std::find(commands.begin(), commands.end(), inv.command) == commands.end()) {
       throw UsageError(flag + " does not apply to `orchard " + inv.command + "`");
@@ -280,7 +287,8 @@ Invocation ParseCommandLine(const std::vector<std::string>& args, const GetEnv& 
   if (positional.size() != expected) {
     throw UsageError("`orchard " + inv.command + "` takes " +
                      (expected == 0 ? std::string("no arguments")
-                                    : takes_input ? std::string("one INPUT") : std::string("one OUT")) +
+                      : takes_input ? std::string("one INPUT")
+                                    : std::string("one OUT")) +
                      ", got " + std::to_string(positional.size()) + "; see `orchard --help`");
   }
   if (takes_input) {
@@ -293,8 +301,9 @@ Invocation ParseCommandLine(const std::vector<std::string>& args, const GetEnv& 
     throw UsageError("give either --pca-components or --pca-variance, not both");
   }
   if (!o.pca_model_uri.empty() && (o.pca.components > 0 || o.pca.variance > 0)) {
-    throw UsageError("--pca-model projects with an existing model; it does not take --pca-components or "
-                     "--pca-variance");
+    throw UsageError(
+        "--pca-model projects with an existing model; it does not take --pca-components or "
+        "--pca-variance");
   }
   if (!o.model_spec_path.empty() && !o.model.ends_with(".onnx")) {
     throw UsageError("--model-spec goes with --model FILE.onnx");
@@ -306,13 +315,15 @@ Invocation ParseCommandLine(const std::vector<std::string>& args, const GetEnv& 
     o.shard_index = shard_index.value_or(0);
     if (shard_index && !shard_count) throw UsageError("--shard-index needs --shard-count");
     if (o.shard_index >= o.shard_count) {
-      throw UsageError("shard index " + std::to_string(o.shard_index) + " is not below --shard-count " +
-                       std::to_string(o.shard_count));
+      throw UsageError("shard index " + std::to_string(o.shard_index) +
+                       " is not below --shard-count " + std::to_string(o.shard_count));
     }
   }
 
-  if (std::optional<std::string> dir = getenv("ORCHARD_MODEL_DIR")) o.model_search.env_model_dir = *dir;
-  if (std::optional<std::string> cache = getenv("XDG_CACHE_HOME"); cache && cache->starts_with("/")) {
+  if (std::optional<std::string> dir = getenv("ORCHARD_MODEL_DIR"))
+    o.model_search.env_model_dir = *dir;
+  if (std::optional<std::string> cache = getenv("XDG_CACHE_HOME");
+      cache && cache->starts_with("/")) {
     o.model_search.cache_dir = *cache + "/orchard/models";
   } else if (std::optional<std::string> home = getenv("HOME"); home && !home->empty()) {
     o.model_search.cache_dir = *home + "/.cache/orchard/models";

@@ -20,7 +20,7 @@ struct StorageFlags {
 
 // What the command line asked for.
 struct Invocation {
-  std::string command;   // run, featurize, fit, project, models, help, version
+  std::string command;  // run, featurize, fit, project, models, help, version
   pipeline::PipelineOptions options;
   ProgressMode progress = ProgressMode::kAuto;
   StorageFlags storage_flags;

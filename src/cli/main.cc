@@ -29,10 +29,14 @@ std::optional<std::string> RealGetEnv(const std::string& name) {
 
 ProgressDisplay::Style StyleFor(ProgressMode mode) {
   switch (mode) {
-    case ProgressMode::kBar: return ProgressDisplay::Style::kBar;
-    case ProgressMode::kPlain: return ProgressDisplay::Style::kPlain;
-    case ProgressMode::kNone: return ProgressDisplay::Style::kNone;
-    case ProgressMode::kAuto: break;
+    case ProgressMode::kBar:
+      return ProgressDisplay::Style::kBar;
+    case ProgressMode::kPlain:
+      return ProgressDisplay::Style::kPlain;
+    case ProgressMode::kNone:
+      return ProgressDisplay::Style::kNone;
+    case ProgressMode::kAuto:
+      break;
   }
   return isatty(STDERR_FILENO) ? ProgressDisplay::Style::kBar : ProgressDisplay::Style::kPlain;
 }
@@ -44,8 +48,10 @@ std::string Join(const std::string& dir, const std::string& name) {
 
 void PrintSummary(const report::RunSummary& s, bool wrote_report) {
   std::printf("orchard %s: %lld images with features, %lld failed, in %.1f s", s.command.c_str(),
-              static_cast<long long>(s.num_succeeded), static_cast<long long>(s.num_failed), s.total_seconds);
-  if (s.shards_skipped > 0) std::printf(" (%lld shards already done, skipped)", static_cast<long long>(s.shards_skipped));
+              static_cast<long long>(s.num_succeeded), static_cast<long long>(s.num_failed),
+              s.total_seconds);
+  if (s.shards_skipped > 0)
+    std::printf(" (%lld shards already done, skipped)", static_cast<long long>(s.shards_skipped));
   std::printf("\n");
   if (s.pca_k > 0) {
     double kept = 0;
@@ -55,7 +61,8 @@ void PrintSummary(const report::RunSummary& s, bool wrote_report) {
     std::printf("  PCA: %d components keep %.1f%% of the variance\n", s.pca_k, kept * 100);
   }
   const std::string& out = s.output_uri;
-  if (s.command == "run" || s.command == "featurize") std::printf("  features: %s\n", Join(out, "features/").c_str());
+  if (s.command == "run" || s.command == "featurize")
+    std::printf("  features: %s\n", Join(out, "features/").c_str());
   if (s.pca_k > 0) std::printf("  pca:      %s\n", Join(out, "pca/").c_str());
   if (wrote_report) std::printf("  report:   %s\n", Join(out, "report.html").c_str());
   if (s.num_failed > 0) std::printf("  failures: %s\n", Join(out, "errors/").c_str());
@@ -66,7 +73,8 @@ int ListModels(const Invocation& inv) {
     std::printf("%-16s %5d-d  %s\n", m.spec.name.c_str(), m.spec.feature_dim,
                 m.found_at.empty() ? "not found" : m.found_at.c_str());
     if (m.found_at.empty()) {
-      for (const std::string& place : m.searched) std::printf("%24s searched %s\n", "", place.c_str());
+      for (const std::string& place : m.searched)
+        std::printf("%24s searched %s\n", "", place.c_str());
     }
   }
   return kExitOk;
@@ -142,7 +150,8 @@ int main(int argc, char** argv) {
   } catch (const orchard::DataError& e) {
     return Fail(kExitData, e.what(), group.get());
   } catch (const std::exception& e) {
-    const std::string what = std::string("bug: ") + e.what() + "\nPlease report it with the command line you ran.";
+    const std::string what =
+        std::string("bug: ") + e.what() + "\nPlease report it with the command line you ran.";
     return Fail(kExitBug, what.c_str(), group.get());
   }
 }

@@ -29,8 +29,8 @@ void ProgressDisplay::Update(const pipeline::Progress& p) {
     if (!p.finished && p.elapsed_seconds - last_plain_seconds_ < 5.0) return;
     last_plain_seconds_ = p.elapsed_seconds;
     std::fprintf(out_, "orchard: %s %lld/%lld images, %.1f images/s, %lld failed, %s%s\n",
-                 p.stage.c_str(), static_cast<long long>(p.done), static_cast<long long>(p.total), rate,
-                 static_cast<long long>(p.failed), p.finished ? "done in " : "ETA ",
+                 p.stage.c_str(), static_cast<long long>(p.done), static_cast<long long>(p.total),
+                 rate, static_cast<long long>(p.failed), p.finished ? "done in " : "ETA ",
                  Duration(p.finished ? p.elapsed_seconds : eta).c_str());
     std::fflush(out_);
     return;
@@ -40,8 +40,8 @@ void ProgressDisplay::Update(const pipeline::Progress& p) {
   const int filled = static_cast<int>(fraction * kWidth);
   std::string bar(filled, '#');
   bar.append(kWidth - filled, '.');
-  std::fprintf(out_, "\r%s [%s] %lld/%lld %.1f img/s %s %s, %lld failed\033[K", p.stage.c_str(), bar.c_str(),
-               static_cast<long long>(p.done), static_cast<long long>(p.total), rate,
+  std::fprintf(out_, "\r%s [%s] %lld/%lld %.1f img/s %s %s, %lld failed\033[K", p.stage.c_str(),
+               bar.c_str(), static_cast<long long>(p.done), static_cast<long long>(p.total), rate,
                p.finished ? "took" : "ETA", Duration(p.finished ? p.elapsed_seconds : eta).c_str(),
                static_cast<long long>(p.failed));
   bar_open_ = !p.finished;

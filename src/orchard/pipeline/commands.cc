@@ -6,9 +6,8 @@
 #include <ctime>
 #include <initializer_list>
 #include <map>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "orchard/core/errors.h"
 #include "orchard/dist/shard_assignment.h"
@@ -18,6 +17,9 @@
 #include "orchard/pipeline/fit.h"
 #include "orchard/pipeline/layout.h"
 #include "orchard/pipeline/project.h"
+#include "orchard/pipeline/rank_exchange.h"
+#include "orchard/pipeline/report_counts.h"
+#include "orchard/pipeline/text_bytes.h"
 #include "orchard/storage/s3_storage.h"
 
 namespace orchard::pipeline {
@@ -49,10 +51,6 @@ int EffectiveThreads(const PipelineOptions& options) {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-std::string TextOf(const std::vector<std::byte>& bytes) {
-  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
 void WriteText(storage::Storage& storage, const std::string& key, const std::string& text) {
   std::unique_ptr<OutputStream> stream = storage.OpenWrite(key);
   stream->Append(std::as_bytes(std::span<const char>(text.data(), text.size())));
@@ -72,10 +70,11 @@ image::PreprocessSpec PreprocessFor(const model::ModelSpec& spec, const std::str
     pre.width = pre.height = std::stoi(image_size);
   }
   if ((pre.width != spec.input_width || pre.height != spec.input_height) && !spec.dynamic_size) {
-    throw UsageError("model " + spec.name + " accepts only " + std::to_string(spec.input_width) + "x" +
-                     std::to_string(spec.input_height) + " inputs; drop --image-size");
+    throw UsageError("model " + spec.name + " accepts only " + std::to_string(spec.input_width) +
+                     "x" + std::to_string(spec.input_height) + " inputs; drop --image-size");
   }
-  pre.channel_order = spec.channel_order == "BGR" ? image::ChannelOrder::kBgr : image::ChannelOrder::kRgb;
+  pre.channel_order =
+      spec.channel_order == "BGR" ? image::ChannelOrder::kBgr : image::ChannelOrder::kRgb;
   pre.scale = spec.scale;
   pre.mean = spec.mean;
   pre.std = spec.std;
@@ -109,7 +108,8 @@ void ClearOutput(storage::Storage& output) {
   for (const char* prefix : {"features/", "moments/", "errors/", "pca/"}) {
     for (const storage::ObjectInfo& object : output.List(prefix)) output.Delete(object.key);
   }
-  for (const char* key : {kPlanKey, kReportJsonKey, kReportHtmlKey, kSuccessKey}) output.Delete(key);
+  for (const char* key : {kPlanKey, kReportJsonKey, kReportHtmlKey, kSuccessKey})
+    output.Delete(key);
 }
 
 // State shared by the commands: storages, the resolved model and the plan.
@@ -152,8 +152,9 @@ void PlanJob(const PipelineOptions& options, Job& job) {
   const Clock::time_point start = Clock::now();
   OpenJob(options, job);
   std::int64_t skipped = 0;
-  job.images = SelectImages(job.input->List(""),
-                            OutputPrefixInsideInput(options.input_uri, options.output_uri), &skipped);
+  job.images =
+      SelectImages(job.input->List(""),
+                   OutputPrefixInsideInput(options.input_uri, options.output_uri), &skipped);
   if (job.images.empty()) {
     throw DataError("no images under " + options.input_uri + " (" + std::to_string(skipped) +
                     " other files); orchard reads .jpg, .jpeg, .png, .webp and .bmp files");
@@ -167,14 +168,15 @@ void PlanJob(const PipelineOptions& options, Job& job) {
   if (job.output->Exists(kPlanKey)) {
     Plan existing = PlanFromJson(TextOf(job.output->Read(kPlanKey)));
     if (existing.fingerprint != fresh.fingerprint) {
-      throw UsageError(
-          job.output->Uri("") + " already holds results of another job (planned for " + existing.input_uri +
-          ", model " + existing.model_name + ", image size " + existing.image_size + ", shard size " +
-          std::to_string(existing.shard_size) + ", " + std::to_string(existing.num_images) +
-          " images); this job has " + fresh.input_uri + ", model " + fresh.model_name + ", image size " +
-          fresh.image_size + ", shard size " + std::to_string(fresh.shard_size) + ", " +
-          std::to_string(fresh.num_images) + " images. Nothing was changed. Use --overwrite to replace "
-          "those results, or choose another --out");
+      throw UsageError(job.output->Uri("") + " already holds results of another job (planned for " +
+                       existing.input_uri + ", model " + existing.model_name + ", image size " +
+                       existing.image_size + ", shard size " + std::to_string(existing.shard_size) +
+                       ", " + std::to_string(existing.num_images) + " images); this job has " +
+                       fresh.input_uri + ", model " + fresh.model_name + ", image size " +
+                       fresh.image_size + ", shard size " + std::to_string(fresh.shard_size) +
+                       ", " + std::to_string(fresh.num_images) +
+                       " images. Nothing was changed. Use --overwrite to replace "
+                       "those results, or choose another --out");
     }
     job.plan = std::move(existing);
   } else {
@@ -201,9 +203,9 @@ using ShardSource = std::function<std::optional<std::int64_t>()>;
 // Makes one CNN backend per inference worker, each with `threads_per_worker`.
 // "auto" means oneDNN, or OpenCV DNN for a graph with an op oneDNN's backend
 // cannot run; *used names the engine the workers got.
-std::function<std::unique_ptr<model::Backend>()> MakeBackendFactory(const PipelineOptions& options,
-                                                                    const model::ResolvedModel& resolved,
-                                                                    int threads_per_worker, std::string* used) {
+std::function<std::unique_ptr<model::Backend>()> MakeBackendFactory(
+    const PipelineOptions& options, const model::ResolvedModel& resolved, int threads_per_worker,
+    std::string* used) {
   const model::BackendOptions backend_options{threads_per_worker};
   model::OneDnnOptions onednn;
   onednn.max_batch = std::max(1, options.batch_size);
@@ -211,12 +213,14 @@ std::function<std::unique_ptr<model::Backend>()> MakeBackendFactory(const Pipeli
   if (options.backend != "opencv" && options.backend != "onednn" && options.backend != "auto") {
     throw UsageError("unknown --backend '" + options.backend + "'; choose auto, onednn or opencv");
   }
-  if (options.bf16 && options.backend == "opencv") throw UsageError("--bf16 needs the onednn backend");
+  if (options.bf16 && options.backend == "opencv")
+    throw UsageError("--bf16 needs the onednn backend");
   *used = options.backend;
   return [&resolved, backend_options, onednn, used]() -> std::unique_ptr<model::Backend> {
     if (*used == "auto") {
       try {
-        std::unique_ptr<model::Backend> backend = model::OneDnnBackend(resolved, backend_options, onednn);
+        std::unique_ptr<model::Backend> backend =
+            model::OneDnnBackend(resolved, backend_options, onednn);
         *used = "onednn";
         return backend;
       } catch (const UsageError&) {
@@ -230,7 +234,8 @@ std::function<std::unique_ptr<model::Backend>()> MakeBackendFactory(const Pipeli
 }
 
 // The shards among `candidates` whose moments part is not committed yet.
-std::vector<std::int64_t> PendingShards(storage::Storage& output, const std::vector<std::int64_t>& candidates) {
+std::vector<std::int64_t> PendingShards(storage::Storage& output,
+                                        const std::vector<std::int64_t>& candidates) {
   std::vector<std::int64_t> pending;
   for (std::int64_t shard : candidates) {
     if (!output.Exists(PartKey(PartKind::kMoments, shard, ".bin"))) pending.push_back(shard);
@@ -240,8 +245,8 @@ std::vector<std::int64_t> PendingShards(storage::Storage& output, const std::vec
 
 // Featurizes the shards `next_shard` hands out, some of `pending` (all of them
 // in a single process); fills the summary's counts and stage timings.
-void FeaturizeJob(const PipelineOptions& options, Job& job, const std::vector<std::int64_t>& pending,
-                  const ShardSource& next_shard) {
+void FeaturizeJob(const PipelineOptions& options, Job& job,
+                  const std::vector<std::int64_t>& pending, const ShardSource& next_shard) {
   std::int64_t total_images = 0;
   for (std::int64_t shard : pending) total_images += job.plan.shards[shard].count;
   FeaturizeContext context;
@@ -251,14 +256,16 @@ void FeaturizeJob(const PipelineOptions& options, Job& job, const std::vector<st
   context.images = &job.images;
   const int threads = EffectiveThreads(options);
   const int workers = options.inference_workers > 0 ? options.inference_workers : threads;
-  context.make_backend = MakeBackendFactory(options, job.model, std::max(1, threads / workers), &job.summary.backend);
+  context.make_backend =
+      MakeBackendFactory(options, job.model, std::max(1, threads / workers), &job.summary.backend);
   context.options.batch_size = options.batch_size;
   context.options.threads = threads;
   context.options.inference_workers = workers;
   context.options.max_failures = options.max_failures;
   context.options.decode.max_pixels = options.max_image_pixels;
   context.options.preprocess = job.preprocess;
-  context.options.table = TableOptions(options, job.model.spec.name, job.model.spec.feature_dim, job.image_size);
+  context.options.table =
+      TableOptions(options, job.model.spec.name, job.model.spec.feature_dim, job.image_size);
   context.progress = options.progress;
   context.total_images = total_images;
   FeaturizeResult result;
@@ -273,10 +280,13 @@ void FeaturizeJob(const PipelineOptions& options, Job& job, const std::vector<st
   s.num_shards = static_cast<std::int64_t>(job.plan.shards.size());
   s.num_succeeded = result.images_ok;
   s.num_failed = result.images_failed;
-  for (const auto& [reason, count] : result.failures_by_reason) s.failures_by_reason.push_back({reason, count});
-  for (const ImageFailure& f : result.failure_examples) s.failure_examples.push_back({f.path, f.reason, f.detail});
+  for (const auto& [reason, count] : result.failures_by_reason)
+    s.failures_by_reason.push_back({reason, count});
+  for (const ImageFailure& f : result.failure_examples)
+    s.failure_examples.push_back({f.path, f.reason, f.detail});
   s.stages.push_back({"plan", job.plan_seconds, job.plan.num_images, "images"});
-  s.stages.push_back({"featurize", result.seconds, result.images_ok + result.images_failed, "images"});
+  s.stages.push_back(
+      {"featurize", result.seconds, result.images_ok + result.images_failed, "images"});
   s.stages.push_back({"featurize: decode (worker time)", result.decode_seconds,
                       result.images_ok + result.images_failed, "images"});
   s.stages.push_back({"featurize: CNN", result.inference_seconds, result.images_ok, "images"});
@@ -307,57 +317,23 @@ stats::PcaModel FitJob(const PipelineOptions& options, storage::Storage& output,
 }
 
 std::int64_t ProjectJob(const PipelineOptions& options, storage::Storage& output, const Plan& plan,
-                        const stats::PcaModel& model, report::RunSummary& summary, const ShardSource& next_shard) {
+                        const stats::PcaModel& model, report::RunSummary& summary,
+                        const ShardSource& next_shard) {
   const ProjectResult result = RunProject(
-      output, model, TableOptions(options, plan.model_name, model.input_dim, plan.image_size), next_shard);
+      output, model, TableOptions(options, plan.model_name, model.input_dim, plan.image_size),
+      next_shard);
   summary.stages.push_back({"project", result.seconds, result.rows, "rows"});
   summary.pca_k = model.k;
   summary.explained_variance_ratio = model.explained_variance_ratio_all;
   return result.rows;
 }
 
-// Counts from the committed parts rather than from this process, so that the
-// report of a resumed or distributed job covers every shard.
-// Every planned image has either a features row or an errors line.
-void CountFromParts(storage::Storage& output, const Plan& plan, report::RunSummary& summary) {
-  std::map<std::string, std::int64_t> by_reason;
-  summary.failure_examples.clear();
-  for (const ShardInfo& shard : plan.shards) {
-    const std::string text = TextOf(output.Read(PartKey(PartKind::kErrors, shard.index, ".jsonl")));
-    size_t begin = 0;
-    while (begin < text.size()) {
-      size_t end = text.find('\n', begin);
-      if (end == std::string::npos) end = text.size();
-      if (end > begin) {
-        const nlohmann::json line = nlohmann::json::parse(text.substr(begin, end - begin), nullptr, false);
-        if (line.is_object()) {
-          const std::string reason = line.value("reason", "unknown");
-          ++by_reason[reason];
-          if (summary.failure_examples.size() < 20) {
-            summary.failure_examples.push_back({line.value("path", ""), reason, line.value("detail", "")});
-          }
-        }
-      }
-      begin = end + 1;
-    }
-  }
-  summary.failures_by_reason.clear();
-  std::int64_t failed = 0;
-  for (const auto& [reason, count] : by_reason) {
-    summary.failures_by_reason.push_back({reason, count});
-    failed += count;
-  }
-  summary.num_failed = failed;
-  summary.num_succeeded = plan.num_images - failed;
-  summary.num_images = plan.num_images;
-  summary.num_shards = static_cast<std::int64_t>(plan.shards.size());
-}
-
 // Retries the S3 storages of this process needed (0 for local storage).
 std::int64_t RetriesOf(std::initializer_list<const storage::Storage*> storages) {
   std::int64_t retries = 0;
   for (const storage::Storage* s : storages) {
-    if (const auto* s3 = dynamic_cast<const storage::S3Storage*>(s)) retries += static_cast<std::int64_t>(s3->retry_count());
+    if (const auto* s3 = dynamic_cast<const storage::S3Storage*>(s))
+      retries += static_cast<std::int64_t>(s3->retry_count());
   }
   return retries;
 }
@@ -389,7 +365,8 @@ stats::PcaModel LoadGivenPcaModel(const PipelineOptions& options, const Job& job
 
 Plan ReadPlan(storage::Storage& output) {
   if (!output.Exists(kPlanKey)) {
-    throw UsageError(output.Uri(kPlanKey) + " does not exist: run `orchard featurize` (or `orchard run`) "
+    throw UsageError(output.Uri(kPlanKey) +
+                     " does not exist: run `orchard featurize` (or `orchard run`) "
                      "with this --out first");
   }
   return PlanFromJson(TextOf(output.Read(kPlanKey)));
@@ -397,7 +374,8 @@ Plan ReadPlan(storage::Storage& output) {
 
 // This worker's shards of an array job (all of them for 1 worker).
 std::vector<std::int64_t> ShardsOfThisWorker(const PipelineOptions& options, const Plan& plan) {
-  return dist::ShardsOfWorker(options.shard_index, options.shard_count, static_cast<std::int64_t>(plan.shards.size()));
+  return dist::ShardsOfWorker(options.shard_index, options.shard_count,
+                              static_cast<std::int64_t>(plan.shards.size()));
 }
 
 // Projections, report and _SUCCESS depend on the PCA model: a new model
@@ -414,66 +392,9 @@ dist::Communicator& CommunicatorOf(const PipelineOptions& options) {
 
 void RequireOneRank(const PipelineOptions& options, const std::string& command) {
   if (CommunicatorOf(options).size() > 1) {
-    throw UsageError("`orchard " + command + "` runs as one step of an array job and not under mpirun; "
+    throw UsageError("`orchard " + command +
+                     "` runs as one step of an array job and not under mpirun; "
                      "under mpirun use `orchard run`, which spreads every stage over the ranks");
-  }
-}
-
-std::vector<std::byte> BytesOf(const std::string& text) {
-  const auto* data = reinterpret_cast<const std::byte*>(text.data());
-  return std::vector<std::byte>(data, data + text.size());
-}
-
-// What rank 0 decided and the other ranks need: the plan, the listing it cuts
-// and the shards left to featurize.
-std::string JobMessage(const Job& job, const std::vector<std::int64_t>& pending) {
-  nlohmann::json images = nlohmann::json::array();
-  for (const ImageEntry& e : job.images) images.push_back({e.key, e.label, e.size_bytes});
-  return nlohmann::json{{"plan", PlanToJson(job.plan)}, {"images", images}, {"pending", pending}}.dump();
-}
-
-void ReadJobMessage(const std::string& text, Job& job, std::vector<std::int64_t>* pending) {
-  const nlohmann::json message = nlohmann::json::parse(text);
-  job.plan = PlanFromJson(message.at("plan").get<std::string>());
-  job.images.clear();
-  for (const nlohmann::json& e : message.at("images")) {
-    job.images.push_back({e.at(0).get<std::string>(), e.at(1).get<std::string>(), e.at(2).get<std::uint64_t>()});
-  }
-  *pending = message.at("pending").get<std::vector<std::int64_t>>();
-}
-
-// A shard source over the communicator's work queue on `shards` (collective).
-ShardSource QueueOver(dist::Communicator& comm, std::vector<std::int64_t> shards) {
-  comm.StartWorkQueue(static_cast<std::int64_t>(shards.size()));
-  auto owned = std::make_shared<std::vector<std::int64_t>>(std::move(shards));
-  return [&comm, owned]() -> std::optional<std::int64_t> {
-    const std::optional<std::int64_t> item = comm.NextWorkItem();
-    if (!item) return std::nullopt;
-    return (*owned)[*item];
-  };
-}
-
-// Gathers every rank's stage timings, retries and peak memory into rank 0's
-// summary (collective). A stage's time is the slowest rank's, its items the
-// sum over ranks.
-void GatherRankStats(dist::Communicator& comm, report::RunSummary& summary) {
-  nlohmann::json mine = {{"retries", summary.storage_retries}, {"rss", PeakRssBytes()}, {"stages", nlohmann::json::array()}};
-  for (const report::StageTiming& t : summary.stages) mine["stages"].push_back({t.name, t.seconds, t.items});
-  const std::vector<std::vector<std::byte>> all = comm.AllGather(BytesOf(mine.dump()));
-  summary.ranks = comm.size();
-  summary.storage_retries = 0;
-  for (report::StageTiming& t : summary.stages) t.items = 0;
-  for (const std::vector<std::byte>& bytes : all) {
-    const nlohmann::json rank = nlohmann::json::parse(TextOf(bytes));
-    summary.storage_retries += rank.at("retries").get<std::int64_t>();
-    summary.peak_rss_bytes = std::max(summary.peak_rss_bytes, rank.at("rss").get<std::int64_t>());
-    for (const nlohmann::json& stage : rank.at("stages")) {
-      for (report::StageTiming& t : summary.stages) {
-        if (t.name != stage.at(0).get<std::string>()) continue;
-        t.seconds = std::max(t.seconds, stage.at(1).get<double>());
-        t.items += stage.at(2).get<std::int64_t>();
-      }
-    }
   }
 }
 
@@ -496,23 +417,28 @@ report::RunSummary RunAll(const PipelineOptions& options) {
     OpenJob(options, job);
   }
   if (distributed) {
-    const std::vector<std::byte> message = comm.Broadcast(BytesOf(comm.rank() == 0 ? JobMessage(job, pending) : ""), 0);
-    if (comm.rank() != 0) ReadJobMessage(TextOf(message), job, &pending);
+    const std::vector<std::byte> message = comm.Broadcast(
+        BytesOf(comm.rank() == 0 ? EncodeJobMessage(job.plan, job.images, pending) : ""), 0);
+    if (comm.rank() != 0) DecodeJobMessage(TextOf(message), &job.plan, &job.images, &pending);
   }
-  job.summary.shards_skipped = static_cast<std::int64_t>(ShardsOfThisWorker(options, job.plan).size() - pending.size());
+  job.summary.shards_skipped =
+      static_cast<std::int64_t>(ShardsOfThisWorker(options, job.plan).size() - pending.size());
 
   // Featurize: in one process the pending shards in order; under MPI each
   // rank claims the next pending shard when it is ready for one.
   PipelineOptions featurize_options = options;
   if (distributed && options.progress) {
-    const std::string who = " (rank " + std::to_string(comm.rank()) + " of " + std::to_string(comm.size()) + ")";
+    const std::string who =
+        " (rank " + std::to_string(comm.rank()) + " of " + std::to_string(comm.size()) + ")";
     featurize_options.progress = [who, progress = options.progress](Progress p) {
       p.stage += who;
       progress(p);
     };
   }
-  FeaturizeJob(featurize_options, job, pending, distributed ? QueueOver(comm, pending) : Iterate(pending));
-  if (comm.rank() != 0) std::erase_if(job.summary.stages, [](const auto& t) { return t.name == "plan"; });
+  FeaturizeJob(featurize_options, job, pending,
+               distributed ? QueueOver(comm, pending) : Iterate(pending));
+  if (comm.rank() != 0)
+    std::erase_if(job.summary.stages, [](const auto& t) { return t.name == "plan"; });
   comm.Barrier();  // every shard's moments are committed
 
   // Fit (or load the given model) on rank 0, merging moments in shard order,
@@ -527,7 +453,8 @@ report::RunSummary RunAll(const PipelineOptions& options) {
     }
   }
   if (distributed) {
-    const std::vector<std::byte> text = comm.Broadcast(BytesOf(comm.rank() == 0 ? stats::PcaModelToJson(model) : ""), 0);
+    const std::vector<std::byte> text =
+        comm.Broadcast(BytesOf(comm.rank() == 0 ? stats::PcaModelToJson(model) : ""), 0);
     if (comm.rank() != 0) model = stats::PcaModelFromJson(TextOf(text));
   }
 
@@ -535,7 +462,7 @@ report::RunSummary RunAll(const PipelineOptions& options) {
   ProjectJob(options, *job.output, job.plan, model, job.summary,
              distributed ? QueueOver(comm, all_shards) : Iterate(all_shards));
   job.summary.storage_retries = RetriesOf({job.input.get(), job.output.get()});
-  if (distributed) GatherRankStats(comm, job.summary);
+  if (distributed) GatherRankStats(comm, PeakRssBytes(), job.summary);
   if (comm.rank() == 0) {
     CountFromParts(*job.output, job.plan, job.summary);
     WriteReport(*job.output, job.summary, start);
@@ -562,7 +489,8 @@ report::RunSummary FitOnly(const PipelineOptions& options) {
   RequireOneRank(options, "fit");
   const Clock::time_point start = Clock::now();
   report::RunSummary summary = BaseSummary(options, "fit");
-  std::unique_ptr<storage::Storage> output = storage::OpenStorage(options.output_uri, options.storage);
+  std::unique_ptr<storage::Storage> output =
+      storage::OpenStorage(options.output_uri, options.storage);
   const Plan plan = ReadPlan(*output);
   RemoveProjections(*output);
   const stats::PcaModel model = FitJob(options, *output, plan, summary);
@@ -581,10 +509,12 @@ report::RunSummary ProjectOnly(const PipelineOptions& options, bool* wrote_repor
   RequireOneRank(options, "project");
   const Clock::time_point start = Clock::now();
   report::RunSummary summary = BaseSummary(options, "project");
-  std::unique_ptr<storage::Storage> output = storage::OpenStorage(options.output_uri, options.storage);
+  std::unique_ptr<storage::Storage> output =
+      storage::OpenStorage(options.output_uri, options.storage);
   const Plan plan = ReadPlan(*output);
   if (!output->Exists(kPcaModelKey)) {
-    throw UsageError(output->Uri(kPcaModelKey) + " does not exist: run `orchard fit` with this OUT first");
+    throw UsageError(output->Uri(kPcaModelKey) +
+                     " does not exist: run `orchard fit` with this OUT first");
   }
   const stats::PcaModel model = ReadPcaModel(*output, kPcaModelKey);
   summary.model_name = plan.model_name;
@@ -599,7 +529,8 @@ report::RunSummary ProjectOnly(const PipelineOptions& options, bool* wrote_repor
   // always sees every part; two that finish together write the same report.
   bool all_projected = true;
   for (const ShardInfo& shard : plan.shards) {
-    const std::string key = PartKey(PartKind::kPca, shard.index, TableExtension(options.format == io::TableFormat::kCsv));
+    const std::string key = PartKey(PartKind::kPca, shard.index,
+                                    TableExtension(options.format == io::TableFormat::kCsv));
     all_projected = all_projected && output->Exists(key);
   }
   if (all_projected) {

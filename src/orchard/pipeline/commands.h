@@ -15,29 +15,29 @@ namespace orchard::pipeline {
 
 // Everything the commands need, filled by the CLI from flags and environment.
 struct PipelineOptions {
-  std::string input_uri;                 // local folder or s3://bucket/prefix
-  std::string output_uri;                // local folder or s3://bucket/prefix
+  std::string input_uri;   // local folder or s3://bucket/prefix
+  std::string output_uri;  // local folder or s3://bucket/prefix
   storage::StorageOptions storage;
-  std::string model = "mobilenet_v2";    // built-in name, or a .onnx path with model_spec_path
+  std::string model = "mobilenet_v2";  // built-in name, or a .onnx path with model_spec_path
   std::string model_spec_path;
   model::ModelSearchOptions model_search;
-  std::string image_size;                // "" = the model's size, "native", or "N" (N×N)
+  std::string image_size;  // "" = the model's size, "native", or "N" (N×N)
   int batch_size = 8;
-  int threads = 0;                       // 0 = every hardware thread
-  std::string backend = "auto";          // CNN engine: "onednn", "opencv" (OpenCV DNN), or "auto":
-                                         // onednn unless the graph has an op only OpenCV runs
-  bool bf16 = false;                     // onednn/auto only: bfloat16 convolutions
-  int inference_workers = 0;             // CNN workers sharing `threads`; 0 = one per thread
-  std::int64_t shard_size = 1000;        // images per shard
-  std::int64_t max_failures = -1;        // -1 = no limit
+  int threads = 0;                 // 0 = every hardware thread
+  std::string backend = "auto";    // CNN engine: "onednn", "opencv" (OpenCV DNN), or "auto":
+                                   // onednn unless the graph has an op only OpenCV runs
+  bool bf16 = false;               // onednn/auto only: bfloat16 convolutions
+  int inference_workers = 0;       // CNN workers sharing `threads`; 0 = one per thread
+  std::int64_t shard_size = 1000;  // images per shard
+  std::int64_t max_failures = -1;  // -1 = no limit
   std::int64_t max_image_pixels = 64'000'000;
-  stats::PcaOptions pca;                 // k by count or by explained-variance fraction
-  std::string pca_model_uri;             // project with this model.json instead of fitting
+  stats::PcaOptions pca;      // k by count or by explained-variance fraction
+  std::string pca_model_uri;  // project with this model.json instead of fitting
   io::TableFormat format = io::TableFormat::kParquet;
   io::Compression compression = io::Compression::kZstd;
-  int shard_index = 0;                   // this worker's index among shard_count (array jobs)
+  int shard_index = 0;  // this worker's index among shard_count (array jobs)
   int shard_count = 1;
-  bool overwrite = false;                // replace an OUT that holds another job's results
+  bool overwrite = false;  // replace an OUT that holds another job's results
   ProgressCallback progress;
   // The ranks of an MPI job (not owned); nullptr = this process alone. Only
   // `run` spreads its work over more than one rank.

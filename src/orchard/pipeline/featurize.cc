@@ -4,10 +4,9 @@
 #include <chrono>
 #include <cstring>
 #include <exception>
+#include <nlohmann/json.hpp>
 #include <semaphore>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "orchard/core/bounded_queue.h"
 #include "orchard/core/check.h"
@@ -31,7 +30,7 @@ constexpr size_t kMaxFailureExamples = 20;
 
 // One image after read + decode + preprocess: a CHW tensor, or why it failed.
 struct DecodedImage {
-  std::string key;    // copies: the shard's entry list is gone by the time the writer sees this
+  std::string key;  // copies: the shard's entry list is gone by the time the writer sees this
   std::string label;
   bool ok = false;
   ImageFailure failure;
@@ -89,7 +88,8 @@ int ReadWorkers(const FeaturizeContext& context) {
 }
 
 DecodedImage ReadAndDecode(storage::Storage& input, const ImageEntry& entry,
-                           const FeaturizeOptions& options, std::counting_semaphore<>& decode_slots) {
+                           const FeaturizeOptions& options,
+                           std::counting_semaphore<>& decode_slots) {
   DecodedImage out;
   out.key = entry.key;
   out.label = entry.label;
@@ -155,7 +155,8 @@ FeaturedBatch Infer(model::Backend& backend, DecodedBatch& batch, std::vector<fl
     const Clock::time_point start = Clock::now();
     backend.Forward(blob, static_cast<int>(end - begin), good[begin]->height, good[begin]->width,
                     std::span<float>(out.features).subspan(begin * dim, (end - begin) * dim));
-    *inference_nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+    *inference_nanos +=
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
     begin = end;
   }
   for (const DecodedImage* image : good) {
@@ -168,8 +169,8 @@ FeaturedBatch Infer(model::Backend& backend, DecodedBatch& batch, std::vector<fl
 std::string FailuresJsonl(const std::vector<ImageFailure>& failures) {
   std::string text;
   for (const ImageFailure& f : failures) {
-    text += nlohmann::json({{"path", f.path}, {"reason", f.reason}, {"detail", f.detail}}).dump(
-        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    text += nlohmann::json({{"path", f.path}, {"reason", f.reason}, {"detail", f.detail}})
+                .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     text += '\n';
   }
   return text;
@@ -202,9 +203,9 @@ class ShardWriter {
     const std::int64_t dim = moments_.dim();
     offsets_.resize(rows + 1);
     for (std::int64_t r = 0; r <= rows; ++r) offsets_[r] = r * dim;
-    const io::ColumnData columns[] = {
-        std::span<const std::string>(batch.paths), std::span<const std::string>(batch.labels),
-        io::FloatListColumn{batch.features, offsets_}};
+    const io::ColumnData columns[] = {std::span<const std::string>(batch.paths),
+                                      std::span<const std::string>(batch.labels),
+                                      io::FloatListColumn{batch.features, offsets_}};
     writer_->Append(columns);
     features_.insert(features_.end(), batch.features.begin(), batch.features.end());
   }
@@ -270,7 +271,8 @@ FeaturizeResult RunFeaturize(const FeaturizeContext& context,
       ThreadPool pool(ReadWorkers(context));
       std::int64_t sequence = 0;
       while (std::optional<std::int64_t> shard = next_shard()) {
-        const std::vector<ImageEntry> shard_images = ShardImages(*context.plan, *context.images, *shard);
+        const std::vector<ImageEntry> shard_images =
+            ShardImages(*context.plan, *context.images, *shard);
         const size_t n = shard_images.size();
         for (size_t first = 0; first < n; first += options.batch_size) {
           window.acquire();  // released by the writer, or all at once when it stops
@@ -283,8 +285,10 @@ FeaturizeResult RunFeaturize(const FeaturizeContext& context,
           for (size_t i = 0; i < count; ++i) {
             pool.Submit([&, i] {
               const Clock::time_point t0 = Clock::now();
-              batch.images[i] = ReadAndDecode(*context.input, shard_images[first + i], options, decode_slots);
-              decode_nanos += std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
+              batch.images[i] =
+                  ReadAndDecode(*context.input, shard_images[first + i], options, decode_slots);
+              decode_nanos +=
+                  std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count();
             });
           }
           pool.Wait();
@@ -345,7 +349,8 @@ FeaturizeResult RunFeaturize(const FeaturizeContext& context,
       writer->Add(*batch);
       for (const ImageFailure& f : batch->failures) {
         ++result.failures_by_reason[f.reason];
-        if (result.failure_examples.size() < kMaxFailureExamples) result.failure_examples.push_back(f);
+        if (result.failure_examples.size() < kMaxFailureExamples)
+          result.failure_examples.push_back(f);
       }
       result.images_ok += static_cast<std::int64_t>(batch->paths.size());
       result.images_failed += static_cast<std::int64_t>(batch->failures.size());
@@ -353,7 +358,8 @@ FeaturizeResult RunFeaturize(const FeaturizeContext& context,
       if (options.max_failures >= 0 && result.images_failed > options.max_failures) {
         throw DataError(std::to_string(result.images_failed) +
                         " images failed, more than --max-failures " +
-                        std::to_string(options.max_failures) + " allows; see the errors listed in the report "
+                        std::to_string(options.max_failures) +
+                        " allows; see the errors listed in the report "
                         "and fix or remove those files, or raise --max-failures");
       }
       if (batch->last_of_shard) {

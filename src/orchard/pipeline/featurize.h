@@ -18,21 +18,21 @@
 namespace orchard::pipeline {
 
 struct FeaturizeOptions {
-  int batch_size = 16;                 // images per CNN forward pass
-  int threads = 2;                     // read + decode + preprocess workers (with S3 input, at
-                                       // least as many as the input's S3 connections)
-  int inference_workers = 1;           // CNN threads, each with its own backend from make_backend
-  std::int64_t max_failures = -1;      // failed images allowed in this run; -1 = no limit
+  int batch_size = 16;             // images per CNN forward pass
+  int threads = 2;                 // read + decode + preprocess workers (with S3 input, at
+                                   // least as many as the input's S3 connections)
+  int inference_workers = 1;       // CNN threads, each with its own backend from make_backend
+  std::int64_t max_failures = -1;  // failed images allowed in this run; -1 = no limit
   image::DecodeOptions decode;
   image::PreprocessSpec preprocess;
-  io::TableWriterOptions table;        // format, compression, file metadata
+  io::TableWriterOptions table;  // format, compression, file metadata
 };
 
 // One image that could not be featurized; a line of errors/part-*.jsonl.
 struct ImageFailure {
   std::string path;
-  std::string reason;   // stable code: "empty", "corrupt", "read_failed", ...
-  std::string detail;   // human-readable
+  std::string reason;  // stable code: "empty", "corrupt", "read_failed", ...
+  std::string detail;  // human-readable
 };
 
 struct FeaturizeResult {
@@ -52,7 +52,8 @@ struct FeaturizeContext {
   storage::Storage* output = nullptr;
   const Plan* plan = nullptr;
   const std::vector<ImageEntry>* images = nullptr;  // the whole sorted listing the plan cuts
-  std::function<std::unique_ptr<model::Backend>()> make_backend;  // called once per inference worker
+  std::function<std::unique_ptr<model::Backend>()>
+      make_backend;  // called once per inference worker
   FeaturizeOptions options;
   ProgressCallback progress;
   std::int64_t total_images = 0;  // images this run will featurize, for progress

@@ -11,14 +11,17 @@ namespace orchard::pipeline {
 stats::Moments MergeShardMoments(storage::Storage& output, const Plan& plan) {
   std::vector<std::int64_t> missing;
   for (const ShardInfo& shard : plan.shards) {
-    if (!output.Exists(PartKey(PartKind::kMoments, shard.index, ".bin"))) missing.push_back(shard.index);
+    if (!output.Exists(PartKey(PartKind::kMoments, shard.index, ".bin")))
+      missing.push_back(shard.index);
   }
   if (!missing.empty()) {
     std::string list;
-    for (size_t i = 0; i < missing.size() && i < 10; ++i) list += (i ? ", " : "") + std::to_string(missing[i]);
+    for (size_t i = 0; i < missing.size() && i < 10; ++i)
+      list += (i ? ", " : "") + std::to_string(missing[i]);
     if (missing.size() > 10) list += ", ...";
     throw UsageError(std::to_string(missing.size()) + " of " + std::to_string(plan.shards.size()) +
-                     " shards are not featurized yet (shards " + list + "); run `orchard featurize` for "
+                     " shards are not featurized yet (shards " + list +
+                     "); run `orchard featurize` for "
                      "them first");
   }
   std::optional<stats::Moments> total;
@@ -54,7 +57,8 @@ stats::PcaModel ReadPcaModel(storage::Storage& storage, const std::string& key) 
   }
 }
 
-void WritePcaModel(storage::Storage& storage, const std::string& key, const stats::PcaModel& model) {
+void WritePcaModel(storage::Storage& storage, const std::string& key,
+                   const stats::PcaModel& model) {
   const std::string json = stats::PcaModelToJson(model);
   std::unique_ptr<OutputStream> stream = storage.OpenWrite(key);
   stream->Append(std::as_bytes(std::span<const char>(json.data(), json.size())));

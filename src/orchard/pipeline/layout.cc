@@ -7,10 +7,18 @@ namespace orchard::pipeline {
 std::string PartKey(PartKind kind, std::int64_t shard, const std::string& extension) {
   const char* folder = "";
   switch (kind) {
-    case PartKind::kFeatures: folder = "features"; break;
-    case PartKind::kMoments: folder = "moments"; break;
-    case PartKind::kErrors: folder = "errors"; break;
-    case PartKind::kPca: folder = "pca"; break;
+    case PartKind::kFeatures:
+      folder = "features";
+      break;
+    case PartKind::kMoments:
+      folder = "moments";
+      break;
+    case PartKind::kErrors:
+      folder = "errors";
+      break;
+    case PartKind::kPca:
+      folder = "pca";
+      break;
   }
   char name[64];
   std::snprintf(name, sizeof(name), "%s/part-%05lld", folder, static_cast<long long>(shard));

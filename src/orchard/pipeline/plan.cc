@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "orchard/core/check.h"
@@ -70,7 +69,8 @@ std::string PlanFingerprint(const std::vector<ImageEntry>& images, const std::st
 }
 
 Plan MakePlan(const std::vector<ImageEntry>& images, const std::string& input_uri,
-              const std::string& model_name, const std::string& image_size, std::int64_t shard_size) {
+              const std::string& model_name, const std::string& image_size,
+              std::int64_t shard_size) {
   ORCHARD_CHECK(shard_size > 0, "shard_size=" << shard_size);
   Plan plan;
   plan.input_uri = input_uri;
@@ -135,7 +135,8 @@ Plan PlanFromJson(const std::string& json) {
                      s.at("last_key").get<std::string>()};
       if (info.index != static_cast<std::int64_t>(plan.shards.size()) ||
           info.first_row != expected_first || info.count <= 0) {
-        throw DataError("plan.json: shard " + std::to_string(plan.shards.size()) + " is inconsistent");
+        throw DataError("plan.json: shard " + std::to_string(plan.shards.size()) +
+                        " is inconsistent");
       }
       expected_first += info.count;
       plan.shards.push_back(std::move(info));
@@ -149,7 +150,8 @@ Plan PlanFromJson(const std::string& json) {
 
 std::vector<ImageEntry> ShardImages(const Plan& plan, const std::vector<ImageEntry>& images,
                                     std::int64_t shard) {
-  ORCHARD_CHECK(shard >= 0 && shard < static_cast<std::int64_t>(plan.shards.size()), "shard " << shard);
+  ORCHARD_CHECK(shard >= 0 && shard < static_cast<std::int64_t>(plan.shards.size()),
+                "shard " << shard);
   const ShardInfo& info = plan.shards[shard];
   ORCHARD_CHECK(info.first_row + info.count <= static_cast<std::int64_t>(images.size()));
   return {images.begin() + info.first_row, images.begin() + info.first_row + info.count};

@@ -18,7 +18,7 @@ struct ImageEntry {
 
 struct ShardInfo {
   std::int64_t index = 0;
-  std::int64_t first_row = 0;   // position of its first image in the sorted listing
+  std::int64_t first_row = 0;  // position of its first image in the sorted listing
   std::int64_t count = 0;
   std::string first_key;
   std::string last_key;
@@ -29,11 +29,11 @@ struct Plan {
   int format_version = 1;
   std::string input_uri;
   std::string model_name;
-  std::string image_size;        // "224x224" or "native"
+  std::string image_size;  // "224x224" or "native"
   std::int64_t shard_size = 0;
   std::int64_t num_images = 0;
   std::int64_t num_skipped_files = 0;  // listed objects that are not images by extension
-  std::string fingerprint;       // of the listing and the settings above; see PlanFingerprint
+  std::string fingerprint;             // of the listing and the settings above; see PlanFingerprint
   std::string created_at;
   std::string orchard_version;
   std::vector<ShardInfo> shards;
@@ -48,7 +48,8 @@ std::vector<ImageEntry> SelectImages(const std::vector<storage::ObjectInfo>& lis
 // Cuts `images` into shards of `shard_size` and fills every field but
 // created_at/orchard_version. REQUIRES: shard_size > 0.
 Plan MakePlan(const std::vector<ImageEntry>& images, const std::string& input_uri,
-              const std::string& model_name, const std::string& image_size, std::int64_t shard_size);
+              const std::string& model_name, const std::string& image_size,
+              std::int64_t shard_size);
 
 // A stable 64-bit FNV-1a hash (hex) of every key and size plus the settings
 // that change features: the same input and settings give the same value on

@@ -13,9 +13,10 @@ ProjectResult RunProject(storage::Storage& output, const stats::PcaModel& model,
                          const std::function<std::optional<std::int64_t>()>& next_shard) {
   const auto start = std::chrono::steady_clock::now();
   const bool csv = table.format == io::TableFormat::kCsv;
-  const std::vector<io::ColumnSpec> feature_schema = {{"path", io::ColumnType::kString, false},
-                                                      {"label", io::ColumnType::kString, true},
-                                                      {"features", io::ColumnType::kFloatList, false}};
+  const std::vector<io::ColumnSpec> feature_schema = {
+      {"path", io::ColumnType::kString, false},
+      {"label", io::ColumnType::kString, true},
+      {"features", io::ColumnType::kFloatList, false}};
   ProjectResult result;
   std::vector<float> projected;
   std::vector<std::int64_t> offsets;
@@ -41,12 +42,12 @@ ProjectResult RunProject(storage::Storage& output, const stats::PcaModel& model,
     stats::Transform(model, vectors.floats, rows, projected);
     offsets.resize(rows + 1);
     for (std::int64_t r = 0; r <= rows; ++r) offsets[r] = r * model.k;
-    std::unique_ptr<io::TableWriter> writer = io::OpenTableWriter(
-        output.OpenWrite(PartKey(PartKind::kPca, *shard, TableExtension(csv))),
-        {{"path", io::ColumnType::kString, false},
-         {"label", io::ColumnType::kString, true},
-         {"pca", io::ColumnType::kFloatList, false}},
-        table);
+    std::unique_ptr<io::TableWriter> writer =
+        io::OpenTableWriter(output.OpenWrite(PartKey(PartKind::kPca, *shard, TableExtension(csv))),
+                            {{"path", io::ColumnType::kString, false},
+                             {"label", io::ColumnType::kString, true},
+                             {"pca", io::ColumnType::kFloatList, false}},
+                            table);
     const io::ColumnData columns[] = {std::span<const std::string>(paths.strings),
                                       std::span<const std::string>(labels.strings),
                                       io::FloatListColumn{projected, offsets}};
