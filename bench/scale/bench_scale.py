@@ -49,7 +49,9 @@ def make_subset(root, images, n, into):
 def run_once(args, subset, ranks, out):
     shutil.rmtree(out, ignore_errors=True)
     threads = max(1, args.cores // ranks)
-    command = ["mpirun", "-n", str(ranks), "--oversubscribe", args.orchard, "run", subset, "--out", out,
+    # Open MPI binds each rank to one core by default for 2 ranks or fewer:
+    # a 1-rank run with 2 threads would get half the machine.
+    command = ["mpirun", "-n", str(ranks), "--oversubscribe", "--bind-to", "none", args.orchard, "run", subset, "--out", out,
                "--model-dir", args.model_dir, "--image-size", args.image_size, "--threads", str(threads),
                "--shard-size", str(args.shard_size), "--progress", "none"]
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")

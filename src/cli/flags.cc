@@ -28,8 +28,8 @@ Options:
                             then $XDG_CACHE_HOME/orchard/models or ~/.cache/orchard/models)
   --image-size N|native     resize to N x N, or keep each image's size (default: the model's)
   --batch-size B            images per CNN forward pass (default 8)
-  --threads T               worker threads (default: all cores; under mpirun, the node's cores
-                            shared among its ranks)
+  --threads T               worker threads (default: the cores this process may use; under
+                            mpirun without binding, the node's cores shared among its ranks)
   --backend auto|onednn|opencv   CNN engine (default auto: oneDNN, or OpenCV DNN for a model with
                             an op oneDNN cannot run; docs/models.md compares them)
   --bf16                    oneDNN in bfloat16: about 2x faster on CPUs with AVX-512 BF16,

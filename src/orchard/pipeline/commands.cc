@@ -20,6 +20,7 @@
 #include "orchard/pipeline/rank_exchange.h"
 #include "orchard/pipeline/report_counts.h"
 #include "orchard/pipeline/text_bytes.h"
+#include "orchard/stats/blas_threads.h"
 #include "orchard/storage/s3_storage.h"
 
 namespace orchard::pipeline {
@@ -200,6 +201,18 @@ io::TableWriterOptions TableOptions(const PipelineOptions& options, const std::s
 
 using ShardSource = std::function<std::optional<std::int64_t>()>;
 
+// Sets the BLAS thread count for a scope, and restores it on the way out.
+class BlasThreadsScope {
+ public:
+  explicit BlasThreadsScope(int threads) : before_(stats::BlasThreads()) { stats::SetBlasThreads(threads); }
+  ~BlasThreadsScope() { stats::SetBlasThreads(before_); }
+  BlasThreadsScope(const BlasThreadsScope&) = delete;
+  BlasThreadsScope& operator=(const BlasThreadsScope&) = delete;
+
+ private:
+  const int before_;
+};
+
 // Makes one CNN backend per inference worker, each with `threads_per_worker`.
 // "auto" means oneDNN, or OpenCV DNN for a graph with an op oneDNN's backend
 // cannot run; *used names the engine the workers got.
@@ -269,7 +282,12 @@ void FeaturizeJob(const PipelineOptions& options, Job& job,
   context.progress = options.progress;
   context.total_images = total_images;
   FeaturizeResult result;
-  if (!pending.empty()) result = RunFeaturize(context, next_shard);
+  if (!pending.empty()) {
+    // The CNN workers have the cores: the per-shard Moments::Add must not
+    // start BLAS threads of its own next to them.
+    const BlasThreadsScope one_blas_thread(1);
+    result = RunFeaturize(context, next_shard);
+  }
 
   report::RunSummary& s = job.summary;
   s.model_name = job.model.spec.name;
@@ -289,7 +307,8 @@ void FeaturizeJob(const PipelineOptions& options, Job& job,
       {"featurize", result.seconds, result.images_ok + result.images_failed, "images"});
   s.stages.push_back({"featurize: decode (worker time)", result.decode_seconds,
                       result.images_ok + result.images_failed, "images"});
-  s.stages.push_back({"featurize: CNN", result.inference_seconds, result.images_ok, "images"});
+  s.stages.push_back(
+      {"featurize: CNN (worker time)", result.inference_seconds, result.images_ok, "images"});
 }
 
 stats::PcaModel FitJob(const PipelineOptions& options, storage::Storage& output, const Plan& plan,

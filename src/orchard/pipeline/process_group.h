@@ -29,9 +29,10 @@ class ProcessGroup {
   // For PipelineOptions::communicator; valid as long as this object.
   dist::Communicator* communicator() { return communicator_.get(); }
 
-  // Threads per process when the user gave no --threads: every core for one
-  // process; under MPI the node's cores shared among its ranks (Open MPI's
-  // OMPI_COMM_WORLD_LOCAL_SIZE), at least 1.
+  // Threads per process when the user gave no --threads: the cores this
+  // process may run on (its CPU affinity: all of them, or those a launcher
+  // bound it to); under MPI without binding, the node's cores shared among
+  // its ranks (Open MPI's OMPI_COMM_WORLD_LOCAL_SIZE). At least 1.
   int DefaultThreads() const { return default_threads_; }
 
   // Ends every rank of the job with `exit_code` (MPI_Abort), so that ranks
