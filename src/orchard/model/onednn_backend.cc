@@ -19,6 +19,7 @@
 
 #include "orchard/core/check.h"
 #include "orchard/core/errors.h"
+#include "orchard/model/forward_checks.h"
 #include "orchard/model/onnx_graph.h"
 
 namespace orchard::model {
@@ -854,19 +855,9 @@ class OneDnnBackendImpl final : public Backend {
 
   void Forward(std::span<const float> images, int n, int height, int width,
                std::span<float> features) override {
-    ORCHARD_CHECK(n >= 0 && height > 0 && width > 0,
-                  "bad batch shape n=" << n << " height=" << height << " width=" << width);
+    CheckForwardArguments(spec_, describe_, images, n, height, width, features);
     const std::size_t image_floats = ImageFloats(height, width);
     const std::size_t dim = static_cast<std::size_t>(spec_.feature_dim);
-    ORCHARD_CHECK(images.size() == image_floats * n,
-                  "images has " << images.size() << " floats, expected " << image_floats * n);
-    ORCHARD_CHECK(features.size() == dim * n,
-                  "features has " << features.size() << " floats, expected " << dim * n);
-    if (!spec_.dynamic_size && (height != spec_.input_height || width != spec_.input_width)) {
-      throw UsageError(describe_ + " only accepts " + std::to_string(spec_.input_width) + "x" +
-                       std::to_string(spec_.input_height) + " inputs, got " +
-                       std::to_string(width) + "x" + std::to_string(height));
-    }
     SetThreads();
     for (int first = 0; first < n; first += max_batch_) {
       const int count = std::min(max_batch_, n - first);
@@ -876,10 +867,6 @@ class OneDnnBackendImpl final : public Backend {
   }
 
  private:
-  static std::size_t ImageFloats(int height, int width) {
-    return static_cast<std::size_t>(kChannels) * height * width;
-  }
-
   // OpenMP's thread count is per calling thread: set it on every pass, from the thread that runs it.
   void SetThreads() const {
     if (num_threads_ > 0) omp_set_num_threads(num_threads_);

@@ -10,6 +10,7 @@
 
 #include "orchard/core/check.h"
 #include "orchard/core/errors.h"
+#include "orchard/model/forward_checks.h"
 
 namespace orchard::model {
 namespace {
@@ -42,19 +43,9 @@ class OpenCvDnnBackendImpl final : public Backend {
 
   void Forward(std::span<const float> images, int n, int height, int width,
                std::span<float> features) override {
-    ORCHARD_CHECK(n >= 0 && height > 0 && width > 0,
-                  "bad batch shape n=" << n << " height=" << height << " width=" << width);
+    CheckForwardArguments(spec_, Describe(), images, n, height, width, features);
     const std::size_t image_floats = ImageFloats(height, width);
     const std::size_t dim = static_cast<std::size_t>(spec_.feature_dim);
-    ORCHARD_CHECK(images.size() == image_floats * n,
-                  "images has " << images.size() << " floats, expected " << image_floats * n);
-    ORCHARD_CHECK(features.size() == dim * n,
-                  "features has " << features.size() << " floats, expected " << dim * n);
-    if (!spec_.dynamic_size && (height != spec_.input_height || width != spec_.input_width)) {
-      throw UsageError(Describe() + " only accepts " + std::to_string(spec_.input_width) + "x" +
-                       std::to_string(spec_.input_height) + " inputs, got " +
-                       std::to_string(width) + "x" + std::to_string(height));
-    }
     if (n == 0) return;
     if (spec_.fixed_batch == 0) {
       RunGraph(images.data(), n, height, width, features.data());
@@ -81,10 +72,6 @@ class OpenCvDnnBackendImpl final : public Backend {
   }
 
  private:
-  static std::size_t ImageFloats(int height, int width) {
-    return static_cast<std::size_t>(kChannels) * height * width;
-  }
-
   std::string Describe() const { return "model " + spec_.name + " (" + path_ + ")"; }
 
   // One net.forward on `n` images; writes n * feature_dim floats to `features`.
