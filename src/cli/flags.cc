@@ -18,7 +18,8 @@ Usage:
   orchard models [--model-dir DIR]           known models and where each file was found
   orchard --version | --help | COMMAND --help
 
-INPUT and OUT are local folders or s3://bucket/prefix.
+INPUT and OUT are local folders or s3://bucket/prefix. Under `mpirun -n R`, `run` spreads its
+work over the R ranks by itself (docs/deploy.md).
 
 Options:
   --out OUT                 where results go (run, featurize)
