@@ -25,4 +25,13 @@ expect_log_contains "already holds results of another job"
 expect_log_contains "--overwrite"
 after=$(cd "$OUT" && find . -type f -exec sha256sum {} + | sort)
 [ "$before" = "$after" ] || fail "a refused rerun changed the output"
+
+# Another model (the same weights under another spec name) is refused the same way.
+$PY -c "import json,sys; s=json.load(open(sys.argv[1])); s['name']='other_net'; json.dump(s, open(sys.argv[2], 'w'))" \
+  "$SRC/models/mobilenet_v2.json" "$WORK/other_net.json"
+expect_exit 2 run --model "$MODEL_DIR/mobilenet_v2.onnx" --model-spec "$WORK/other_net.json"
+expect_log_contains "model mobilenet_v2"
+expect_log_contains "model other_net"
+after=$(cd "$OUT" && find . -type f -exec sha256sum {} + | sort)
+[ "$before" = "$after" ] || fail "a rerun refused for another model changed the output"
 echo PASS
