@@ -57,7 +57,7 @@ struct RunSummary {
   std::vector<double> explained_variance_ratio;   // the whole spectrum, descending
 };
 
-// report.json: machine-readable, stable keys (documented in docs/report.md).
+// report.json: machine-readable, stable keys (documented in docs/pipeline.md, "report").
 std::string ToJson(const RunSummary& summary);
 
 // report.html: one self-contained page (inline CSS and SVG, no scripts, no
