@@ -2,8 +2,9 @@
 # orchard against its peers (issue 6), in one go on the same images: the first
 # N_IMAGES of a sorted listing of ../shared/data/fruits-360-sample, 224×224,
 # MobileNetV2 features, StandardScaler + PCA k = 50, written to a file.
-#   orchard            build-bench/orchard run (features + PCA Parquet, report), OpenCV DNN
-#   orchard-onednn     the same with --backend onednn (when the binary has that flag)
+#   orchard            build-bench/orchard run with its defaults (features + PCA Parquet, report;
+#                      the CNN on oneDNN)
+#   orchard-opencv     the same with --backend opencv (OpenCV DNN, the engine the peer below uses)
 #   python-opencv-dnn  peer_opencv.py            (OpenCV DNN, ONNX file)
 #   python-torch-script peer_torch.py --mode script (TorchScript optimize_for_inference, oneDNN)
 #   python-torch-eager peer_torch.py --mode eager
@@ -27,10 +28,7 @@ model_dir=${MODEL_DIR:-$repo/../shared/models}
 work=${WORK:-/tmp/orchard-bench}
 py=/usr/bin/python3
 [[ -x $orchard ]] || { echo "no orchard binary at $orchard (build: cmake --build build-bench --target orchard)" >&2; exit 2; }
-default_systems="orchard python-opencv-dnn python-torch-script python-torch-eager"
-if "$orchard" --help 2>&1 | grep -q -- "--backend.*onednn"; then
-  default_systems="orchard orchard-onednn python-opencv-dnn python-torch-script python-torch-eager"
-fi
+default_systems="orchard orchard-opencv python-opencv-dnn python-torch-script python-torch-eager"
 systems=${SYSTEMS:-$default_systems}
 
 subset=$("$py" "$here/make_subset.py" "$data" "$count" "$work/subset-$count")
@@ -44,9 +42,9 @@ run_system() {  # name rep
   rm -rf "$out" "$out.npz"
   start=$(now)
   case $name in
-    orchard|orchard-onednn)
+    orchard|orchard-opencv)
       local backend=()
-      [[ $name == orchard-onednn ]] && backend=(--backend onednn)
+      [[ $name == orchard-opencv ]] && backend=(--backend opencv)
       # shellcheck disable=SC2086
       "$orchard" run "$subset/images" --out "$out" --model-dir "$model_dir" --image-size 224 \
         --pca-components 50 --progress none "${backend[@]}" ${ORCHARD_FLAGS:-} >/dev/null
