@@ -24,26 +24,14 @@ import sys
 import tempfile
 import time
 
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
+MAKE_SUBSET = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peers", "make_subset.py")
 
 
-def list_images(root):
-    images = []
-    for folder, _, files in os.walk(root):
-        for name in files:
-            if name.lower().endswith(IMAGE_EXTENSIONS):
-                images.append(os.path.relpath(os.path.join(folder, name), root))
-    return sorted(images)
-
-
-def make_subset(root, images, n, into):
-    """A folder of symlinks to the first n images, keeping class folders."""
-    if n > len(images):
-        sys.exit(f"only {len(images)} images under {root}, asked for {n}")
-    for rel in images[:n]:
-        target = os.path.join(into, rel)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        os.symlink(os.path.join(os.path.abspath(root), rel), target)
+def make_subset(root, n, into):
+    """The first n images of root's sorted listing, as every bench script picks
+    them (bench/peers/make_subset.py); returns the folder to give orchard."""
+    subprocess.run([sys.executable, MAKE_SUBSET, root, str(n), into], check=True, stdout=subprocess.DEVNULL)
+    return os.path.join(into, "images")
 
 
 def run_once(args, subset, ranks, out):
@@ -134,12 +122,10 @@ def main():
     args = parser.parse_args()
     args.orchard = os.path.abspath(args.orchard)
 
-    images = list_images(args.input)
     results, fixed = {}, {}
     with tempfile.TemporaryDirectory(prefix="orchard-scale-") as work:
         for n in args.images:
-            subset = os.path.join(work, f"in-{n}")
-            make_subset(args.input, images, n, subset)
+            subset = make_subset(args.input, n, os.path.join(work, f"in-{n}"))
             for r in args.ranks:
                 times = [run_once(args, subset, r, os.path.join(work, "out"))[0] for _ in range(args.repeat)]
                 results[(n, r)] = statistics.median(times)
