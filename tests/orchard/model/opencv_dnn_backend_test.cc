@@ -10,6 +10,7 @@
 
 #include "orchard/core/errors.h"
 #include "orchard/model/model_lookup.h"
+#include "backend_test_util.h"
 #include "temp_dir.h"
 
 // Integration tests: they run the real MobileNetV2 from shared/models.
@@ -17,46 +18,23 @@ namespace orchard::model {
 namespace {
 
 using ::testing::HasSubstr;
+using test_util::Features;
+using test_util::MobileNet;
+using test_util::NoiseImages;
 
 // OpenCV's batched and single-image convolutions differ by a few 1e-6 on these features
 // (max |feature| about 7): 1e-4 is loose for that and tight for any real mix-up of images.
 constexpr float kTolerance = 1e-4f;
 
-ResolvedModel MobileNet() {
-  ModelSearchOptions options;
-  options.model_dir = std::string(ORCHARD_SHARED_DIR) + "/models";
-  return ResolveModel("mobilenet_v2", "", options);  // also checks the SHA-256
-}
-
-// n deterministic images in the normalised range of ImageNet inputs.
-std::vector<float> Images(int n, int height, int width, unsigned seed) {
-  std::mt19937 generator(seed);
-  std::uniform_real_distribution<float> value(-2.0f, 2.5f);
-  std::vector<float> images(static_cast<std::size_t>(n) * 3 * height * width);
-  for (float& x : images) x = value(generator);
-  return images;
-}
-
-std::vector<float> Features(Backend& backend, const std::vector<float>& images, int n, int height,
-                            int width) {
-  std::vector<float> features(static_cast<std::size_t>(n) * backend.feature_dim());
-  backend.Forward(images, n, height, width, features);
-  return features;
-}
-
 void ExpectAllNear(const std::vector<float>& actual, const std::vector<float>& expected) {
   ASSERT_EQ(actual.size(), expected.size());
-  float max_diff = 0.0f;
-  for (std::size_t index = 0; index < actual.size(); ++index) {
-    max_diff = std::max(max_diff, std::abs(actual[index] - expected[index]));
-  }
-  EXPECT_LE(max_diff, kTolerance);
+  EXPECT_LE(test_util::MaxAbsDiff(actual, expected), kTolerance);
 }
 
 TEST(OpenCvDnnBackendTest, MobileNetGives1280Features) {
   auto backend = OpenCvDnnBackend(MobileNet(), BackendOptions{});
   EXPECT_EQ(backend->feature_dim(), 1280);
-  const std::vector<float> features = Features(*backend, Images(2, 224, 224, 1), 2, 224, 224);
+  const std::vector<float> features = Features(*backend, NoiseImages(2, 224, 224, 1), 2, 224, 224);
   float max_feature = 0.0f;
   for (float x : features) {
     ASSERT_TRUE(std::isfinite(x));
@@ -69,7 +47,7 @@ TEST(OpenCvDnnBackendTest, MobileNetGives1280Features) {
 TEST(OpenCvDnnBackendTest, BatchOfFiveEqualsFiveBatchesOfOne) {
   auto backend = OpenCvDnnBackend(MobileNet(), BackendOptions{});
   const int n = 5;
-  const std::vector<float> images = Images(n, 224, 224, 2);
+  const std::vector<float> images = NoiseImages(n, 224, 224, 2);
   const std::vector<float> batched = Features(*backend, images, n, 224, 224);
   std::vector<float> one_by_one;
   const std::size_t image_floats = 3 * 224 * 224;
@@ -86,7 +64,7 @@ TEST(OpenCvDnnBackendTest, BatchOfFiveEqualsFiveBatchesOfOne) {
 
 TEST(OpenCvDnnBackendTest, NativeSize100x100Runs) {
   auto backend = OpenCvDnnBackend(MobileNet(), BackendOptions{});
-  const std::vector<float> features = Features(*backend, Images(3, 100, 100, 3), 3, 100, 100);
+  const std::vector<float> features = Features(*backend, NoiseImages(3, 100, 100, 3), 3, 100, 100);
   ASSERT_EQ(features.size(), 3u * 1280);
   float max_feature = 0.0f;
   for (float x : features) {
@@ -95,7 +73,7 @@ TEST(OpenCvDnnBackendTest, NativeSize100x100Runs) {
   }
   EXPECT_GT(max_feature, 0.1f);
   // Sizes can alternate on one backend.
-  EXPECT_EQ(Features(*backend, Images(1, 224, 224, 4), 1, 224, 224).size(), 1280u);
+  EXPECT_EQ(Features(*backend, NoiseImages(1, 224, 224, 4), 1, 224, 224).size(), 1280u);
 }
 
 TEST(OpenCvDnnBackendTest, FixedBatchSpecPadsAShortLastGroup) {
@@ -103,7 +81,7 @@ TEST(OpenCvDnnBackendTest, FixedBatchSpecPadsAShortLastGroup) {
   auto dynamic = OpenCvDnnBackend(model, BackendOptions{});
   model.spec.fixed_batch = 2;  // 5 images run as 2 + 2 + (1 + one padding image)
   auto fixed = OpenCvDnnBackend(model, BackendOptions{});
-  const std::vector<float> images = Images(5, 224, 224, 5);
+  const std::vector<float> images = NoiseImages(5, 224, 224, 5);
   ExpectAllNear(Features(*fixed, images, 5, 224, 224), Features(*dynamic, images, 5, 224, 224));
   ExpectAllNear(
       Features(*fixed, std::vector<float>(images.begin(), images.begin() + 3 * 224 * 224), 1, 224,
@@ -120,7 +98,7 @@ TEST(OpenCvDnnBackendTest, ZeroImagesDoNothing) {
 }
 
 TEST(OpenCvDnnBackendTest, NumThreadsZeroAndTwoGiveTheSameFeatures) {
-  const std::vector<float> images = Images(2, 224, 224, 6);
+  const std::vector<float> images = NoiseImages(2, 224, 224, 6);
   auto two = OpenCvDnnBackend(MobileNet(), BackendOptions{.num_threads = 2});
   const std::vector<float> with_two = Features(*two, images, 2, 224, 224);
   auto unchanged = OpenCvDnnBackend(MobileNet(), BackendOptions{.num_threads = 0});
@@ -172,15 +150,15 @@ TEST(OpenCvDnnBackendTest, FixedSizeModelRejectsOtherSizes) {
   model.spec.dynamic_size = false;
   auto backend = OpenCvDnnBackend(model, BackendOptions{});
   std::vector<float> features(1280);
-  EXPECT_THROW(backend->Forward(Images(1, 100, 100, 7), 1, 100, 100, features), UsageError);
+  EXPECT_THROW(backend->Forward(NoiseImages(1, 100, 100, 7), 1, 100, 100, features), UsageError);
 }
 
 TEST(OpenCvDnnBackendTest, MismatchedSpanSizesAreInternalErrors) {
   auto backend = OpenCvDnnBackend(MobileNet(), BackendOptions{});
   std::vector<float> features(1280);
-  EXPECT_THROW(backend->Forward(Images(1, 224, 224, 8), 2, 224, 224, features), InternalError);
+  EXPECT_THROW(backend->Forward(NoiseImages(1, 224, 224, 8), 2, 224, 224, features), InternalError);
   std::vector<float> short_features(100);
-  EXPECT_THROW(backend->Forward(Images(1, 224, 224, 8), 1, 224, 224, short_features),
+  EXPECT_THROW(backend->Forward(NoiseImages(1, 224, 224, 8), 1, 224, 224, short_features),
                InternalError);
 }
 
