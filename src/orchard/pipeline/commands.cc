@@ -204,7 +204,9 @@ using ShardSource = std::function<std::optional<std::int64_t>()>;
 // Sets the BLAS thread count for a scope, and restores it on the way out.
 class BlasThreadsScope {
  public:
-  explicit BlasThreadsScope(int threads) : before_(stats::BlasThreads()) { stats::SetBlasThreads(threads); }
+  explicit BlasThreadsScope(int threads) : before_(stats::BlasThreads()) {
+    stats::SetBlasThreads(threads);
+  }
   ~BlasThreadsScope() { stats::SetBlasThreads(before_); }
   BlasThreadsScope(const BlasThreadsScope&) = delete;
   BlasThreadsScope& operator=(const BlasThreadsScope&) = delete;
