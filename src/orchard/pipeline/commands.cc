@@ -6,6 +6,7 @@
 #include <ctime>
 #include <initializer_list>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -548,11 +549,14 @@ report::RunSummary ProjectOnly(const PipelineOptions& options, bool* wrote_repor
   // Every shard projected (ours are committed, the others' checked after
   // that): this worker writes the job's report. The last worker to finish
   // always sees every part; two that finish together write the same report.
+  // One listing rather than a request per shard: every task of the array does this.
+  std::set<std::string> committed;
+  for (const storage::ObjectInfo& object : output->List("pca/part-")) committed.insert(object.key);
   bool all_projected = true;
   for (const ShardInfo& shard : plan.shards) {
     const std::string key = PartKey(PartKind::kPca, shard.index,
                                     TableExtension(options.format == io::TableFormat::kCsv));
-    all_projected = all_projected && output->Exists(key);
+    all_projected = all_projected && committed.contains(key);
   }
   if (all_projected) {
     CountFromParts(*output, plan, summary);
